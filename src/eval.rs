@@ -1,0 +1,1 @@
+//! Scoring alignments against gold (placeholder: being written).

@@ -1,0 +1,1 @@
+//! Writing alignments: TMX, TSV, JSON and the align format (placeholder: being written).

@@ -1,0 +1,13 @@
+//! amur: align Chinese documents with their English translations and write translation memories.
+//!
+//! Data flows one way through the stages, one module each:
+//! [`text`] (read, decode, paragraphs) → [`segment`] (sentences) → [`tokenize`] (words, stems,
+//! numbers) → [`lexicon`] (dictionary, glossary, names) → [`score`] (bead costs) → [`align`]
+//! (dynamic programming) → [`bead`] (the result) → [`export`] (TMX, TSV, JSON, align).
+//! Beside them: [`eval`] scores alignments against gold.
+
+pub mod bead;
+pub mod eval;
+pub mod export;
+pub mod segment;
+pub mod text;

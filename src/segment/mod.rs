@@ -1,0 +1,1 @@
+//! Sentence segmentation for Chinese and English (placeholder: being written).
