@@ -9,5 +9,8 @@
 pub mod bead;
 pub mod eval;
 pub mod export;
+pub mod glossary;
+pub mod lexicon;
 pub mod segment;
 pub mod text;
+pub mod tokenize;

@@ -1,0 +1,473 @@
+//! Tokenization and normalization: Chinese words (jieba, looked up in simplified form),
+//! English words (lower-cased, Snowball-stemmed, stop words flagged), and numbers on both sides
+//! normalized to values, so the scorer compares like with like.
+
+use jieba_rs::Jieba;
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::OnceLock;
+
+/// The tokenizers, loaded once (jieba's dictionary takes about 0.1 s).
+pub struct Tokenizer {
+    jieba: Jieba,
+    stemmer: Stemmer,
+}
+
+/// A tokenized Chinese sentence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ZhTokens {
+    /// Words in simplified characters, punctuation and spaces removed.
+    pub words: Vec<String>,
+    /// Numbers written with Arabic digits or Chinese numerals (values ≥ 2).
+    pub numbers: Vec<u64>,
+    /// Length in characters, punctuation and spaces not counted.
+    pub chars: usize,
+    pub question: bool,
+    pub exclamation: bool,
+}
+
+/// One English word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnWord {
+    /// Lower-cased Snowball stem.
+    pub stem: String,
+    /// A function word ("the", "of", "he" ...) that carries no lexical evidence.
+    pub stop: bool,
+    /// Written with a capital letter (a name candidate).
+    pub capitalized: bool,
+}
+
+/// A tokenized English sentence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnTokens {
+    pub words: Vec<EnWord>,
+    pub numbers: Vec<u64>,
+    /// Length in characters, spaces not counted.
+    pub chars: usize,
+    pub question: bool,
+    pub exclamation: bool,
+}
+
+impl Default for Tokenizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Tokenizer {
+    pub fn new() -> Self {
+        Tokenizer {
+            jieba: Jieba::new(),
+            stemmer: Stemmer::create(Algorithm::English),
+        }
+    }
+
+    /// A process-wide tokenizer, loaded on first use.
+    pub fn shared() -> &'static Tokenizer {
+        static SHARED: OnceLock<Tokenizer> = OnceLock::new();
+        SHARED.get_or_init(Tokenizer::new)
+    }
+
+    /// Stems one lower-cased English word with the same stemmer used for sentences.
+    pub fn stem(&self, word: &str) -> String {
+        self.stemmer.stem(&word.to_lowercase()).into_owned()
+    }
+
+    /// Tokenizes a Chinese sentence (simplified or traditional; looked up as simplified).
+    pub fn zh(&self, sentence: &str) -> ZhTokens {
+        let simplified = to_simplified(sentence);
+        let mut out = ZhTokens {
+            chars: sentence.chars().filter(|c| c.is_alphanumeric()).count(),
+            question: sentence.contains(['？', '?']),
+            exclamation: sentence.contains(['！', '!']),
+            ..ZhTokens::default()
+        };
+        for token in self.jieba.cut(&simplified, true) {
+            let w = token.word;
+            if !w.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            if let Some(n) = zh_number(w) {
+                if n >= 2 {
+                    out.numbers.push(n);
+                }
+                continue;
+            }
+            out.words.push(w.to_string());
+        }
+        out
+    }
+
+    /// Tokenizes an English sentence.
+    pub fn en(&self, sentence: &str) -> EnTokens {
+        use unicode_segmentation::UnicodeSegmentation;
+        let mut out = EnTokens {
+            chars: sentence.chars().filter(|c| !c.is_whitespace()).count(),
+            question: sentence.contains('?'),
+            exclamation: sentence.contains('!'),
+            ..EnTokens::default()
+        };
+        for word in sentence.unicode_words() {
+            if let Some(n) = en_number(word) {
+                if n >= 2 {
+                    out.numbers.push(n);
+                }
+                continue;
+            }
+            if !word.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            let lower = word.to_lowercase();
+            let stop = is_stop_word(&lower);
+            let stem = self.stemmer.stem(&lower).into_owned();
+            let capitalized = word.chars().next().is_some_and(char::is_uppercase);
+            out.words.push(EnWord {
+                stem,
+                stop,
+                capitalized,
+            });
+        }
+        out
+    }
+}
+
+/// Traditional characters to simplified ones, for dictionary lookup only.
+pub fn to_simplified(text: &str) -> String {
+    fast2s::convert(text)
+}
+
+/// True when the text has characters whose simplified form differs (a traditional-script text).
+pub fn looks_traditional(text: &str) -> bool {
+    let sample: String = text.chars().filter(|c| is_han(*c)).take(2000).collect();
+    let changed = sample
+        .chars()
+        .zip(to_simplified(&sample).chars())
+        .filter(|(a, b)| a != b)
+        .count();
+    changed * 50 > sample.chars().count().max(1)
+}
+
+/// A CJK ideograph.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// The value of a number written in Arabic digits (with thousands separators) or in Chinese
+/// numerals (三千五百, 十二, 一九一七, 两万). None for anything else.
+pub fn zh_number(word: &str) -> Option<u64> {
+    let ascii: String = word.chars().filter(|c| *c != ',' && *c != '，').collect();
+    if !ascii.is_empty()
+        && ascii
+            .chars()
+            .all(|c| c.is_ascii_digit() || is_fullwidth_digit(c))
+    {
+        let digits: String = ascii
+            .chars()
+            .map(|c| {
+                if is_fullwidth_digit(c) {
+                    char::from(b'0' + (c as u32 - 0xFF10) as u8)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        return digits.parse().ok();
+    }
+    chinese_numeral(word)
+}
+
+fn is_fullwidth_digit(c: char) -> bool {
+    ('０'..='９').contains(&c)
+}
+
+fn digit_value(c: char) -> Option<u64> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' | '两' | '兩' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+fn unit_value(c: char) -> Option<u64> {
+    Some(match c {
+        '十' => 10,
+        '百' => 100,
+        '千' => 1000,
+        '万' | '萬' => 10_000,
+        '亿' | '億' => 100_000_000,
+        _ => return None,
+    })
+}
+
+/// Chinese numerals: positional (三千五百 = 3500, 十二 = 12) or digit by digit (一九一七 = 1917).
+fn chinese_numeral(word: &str) -> Option<u64> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.is_empty() || chars.len() > 16 {
+        return None;
+    }
+    if chars.iter().all(|c| digit_value(*c).is_some()) {
+        if chars.len() == 1 {
+            return digit_value(chars[0]);
+        }
+        return chars.iter().try_fold(0u64, |acc, c| {
+            acc.checked_mul(10)?.checked_add(digit_value(*c)?)
+        });
+    }
+    if !chars
+        .iter()
+        .all(|c| digit_value(*c).is_some() || unit_value(*c).is_some())
+    {
+        return None;
+    }
+    let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
+    for c in chars {
+        if let Some(d) = digit_value(c) {
+            digit = Some(d);
+        } else if let Some(u) = unit_value(c) {
+            if u >= 10_000 {
+                section = (section + digit.take().unwrap_or(0)).max(1);
+                total = total.checked_add(section.checked_mul(u)?)?;
+                section = 0;
+            } else {
+                section += digit.take().unwrap_or(1) * u;
+            }
+        }
+    }
+    Some(total + section + digit.unwrap_or(0))
+}
+
+/// The value of an English number: digits with separators ("3,500", "1917") or a number word.
+pub fn en_number(word: &str) -> Option<u64> {
+    let plain: String = word.chars().filter(|c| *c != ',').collect();
+    if !plain.is_empty() && plain.chars().all(|c| c.is_ascii_digit()) {
+        return plain.parse().ok();
+    }
+    let value = match word.to_lowercase().as_str() {
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "fifteen" => 15,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "hundred" => 100,
+        "thousand" => 1000,
+        _ => return None,
+    };
+    Some(value)
+}
+
+/// English function words: they carry no lexical evidence for alignment.
+pub fn is_stop_word(lower: &str) -> bool {
+    STOP_WORDS.binary_search(&lower).is_ok()
+}
+
+/// Sorted; checked by a test.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "ever",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "let",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "thus",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn chinese_numerals_and_digits_have_values() {
+        assert_eq!(zh_number("三千五百"), Some(3500));
+        assert_eq!(zh_number("十二"), Some(12));
+        assert_eq!(zh_number("二十"), Some(20));
+        assert_eq!(zh_number("一九一七"), Some(1917));
+        assert_eq!(zh_number("两万"), Some(20_000));
+        assert_eq!(zh_number("三萬五千"), Some(35_000));
+        assert_eq!(zh_number("1917"), Some(1917));
+        assert_eq!(zh_number("１９１７"), Some(1917));
+        assert_eq!(zh_number("交涉"), None);
+    }
+
+    #[test]
+    fn english_numbers_have_values() {
+        assert_eq!(en_number("3,500"), Some(3500));
+        assert_eq!(en_number("Twelve"), Some(12));
+        assert_eq!(en_number("minister"), None);
+    }
+
+    #[test]
+    fn traditional_text_is_looked_up_as_simplified() {
+        let t = Tokenizer::shared();
+        let z = t.zh("駐京俄使照會外交部，華工三千五百名。");
+        assert!(z.words.contains(&"照会".to_string()), "{:?}", z.words);
+        assert_eq!(z.numbers, vec![3500]);
+        assert!(looks_traditional("駐京俄使照會外交部"));
+        assert!(!looks_traditional("驻京俄使照会外交部"));
+    }
+
+    #[test]
+    fn english_words_are_stemmed_and_flagged() {
+        let t = Tokenizer::shared();
+        let e = t.en("The Negotiations with Kudashev lasted 12 days.");
+        let stems: Vec<&str> = e.words.iter().map(|w| w.stem.as_str()).collect();
+        assert_eq!(stems, ["the", "negoti", "with", "kudashev", "last", "day"]);
+        assert!(e.words[0].stop && !e.words[1].stop && e.words[3].capitalized);
+        assert_eq!(e.numbers, vec![12]);
+    }
+}
