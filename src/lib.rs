@@ -11,6 +11,7 @@ pub mod eval;
 pub mod export;
 pub mod glossary;
 pub mod lexicon;
+pub mod score;
 pub mod segment;
 pub mod text;
 pub mod tokenize;
