@@ -1,11 +1,12 @@
 //! Writing alignments: TMX (for CAT tools), TSV, JSON and the align format (gold format of the
 //! evaluation data).
 //!
-//! [`write`] renders an [`Alignment`] in one [`Format`] to any writer; [`write_file`] puts the
+//! [`write()`] renders an [`Alignment`] in one [`Format`] to any writer; [`write_file`] puts the
 //! output in place atomically so that a failed export never leaves a truncated file behind.
 
 mod align;
 mod json;
+mod tmx;
 mod tsv;
 
 use std::fmt;
@@ -75,15 +76,33 @@ impl FromStr for Format {
     }
 }
 
-/// What one TMX translation unit holds. See [`tmx`](self) for the trade-off of `Sentence`.
+/// What one TMX translation unit holds.
+///
+/// CAT tools match TM units against their own segments. OmegaT segments Chinese at 。？！, so
+/// a unit whose Chinese side joins two sentences is never an exact match for an OmegaT segment,
+/// only a weak fuzzy one. `Sentence` mode therefore splits what can be split honestly:
+///
+/// * m-m beads (m > 1) become m 1-1 units, pairing the i-th Chinese sentence with the i-th
+///   English one. This assumes the translator kept the sentence order and boundaries inside
+///   the bead; when a clause moved across a boundary (a common reason for the aligner to choose
+///   a 2-2 bead) a pair is partly wrong. Each unit keeps the bead's confidence and its kind in
+///   `x-bead` ("2-2") so that such units can be found and reviewed.
+/// * m-n beads with m ≠ n (2-1, 3-2 ...) cannot be split without aligning below the sentence,
+///   so they stay one unit, exactly as in `Bead` mode, and nothing else is written for them:
+///   no guessed partial units that would put wrong pairs into the TM. OmegaT gets no exact
+///   match for them.
+/// * 1-n beads (one Chinese sentence) are one unit in both modes, the English sentences joined
+///   by a space: OmegaT's Chinese segment matches it exactly.
+///
+/// The same splitting applies with [`ExportOptions::en_source`]; there, 1-n beads are the ones
+/// an English-segmenting tool cannot match exactly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TmxUnits {
     /// One unit per bead (both sides non-empty), the sentences of each side joined.
     #[default]
     Bead,
-    /// Units as close to single sentences as the alignment allows, so that CAT tools that
-    /// segment the Chinese at 。？！ can match them: an m-m bead becomes m 1-1 units; every other
-    /// bead stays one unit, as in `Bead`.
+    /// Units as close to single sentences as the alignment allows: an m-m bead becomes m 1-1
+    /// units; every other bead stays one unit, as in `Bead`.
     Sentence,
 }
 
@@ -178,13 +197,7 @@ pub fn write(
     check_beads(al)?;
     let mut out = BufWriter::new(out);
     match format {
-        Format::Tmx => {
-            let _ = opts;
-            return Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "TMX export is not written yet",
-            ));
-        }
+        Format::Tmx => tmx::write(al, opts, &mut out)?,
         Format::Tsv => tsv::write(al, &mut out)?,
         Format::Json => json::write(al, &mut out)?,
         Format::Align => align::write(al, &mut out)?,
