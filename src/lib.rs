@@ -6,11 +6,13 @@
 //! (dynamic programming) → [`bead`] (the result) → [`export`] (TMX, TSV, JSON, align).
 //! Beside them: [`eval`] scores alignments against gold.
 
+pub mod align;
 pub mod bead;
 pub mod eval;
 pub mod export;
 pub mod glossary;
 pub mod lexicon;
+pub mod pipeline;
 pub mod score;
 pub mod segment;
 pub mod text;

@@ -1,0 +1,225 @@
+//! The whole alignment of one document pair: tokenize both sides, build the document's
+//! lexicon, align paragraph by paragraph in two passes (the second with shape priors, length
+//! spread and word associations learned from the first), and attach a confidence to each bead.
+
+use crate::align::{self, Band, Step};
+use crate::bead::{Alignment, Bead, Sentence};
+use crate::glossary::Glossary;
+use crate::lexicon::{DocLexicon, Rendering, Source};
+use crate::score::{DEFAULT_PRIOR, Features, Params, SHAPES, Scorer};
+use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, to_simplified};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::ops::Range;
+
+/// What the aligner needs besides the two texts.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub glossary: Glossary,
+    pub params: Params,
+    /// Skip the second pass (faster, a little less accurate).
+    pub single_pass: bool,
+}
+
+/// Grid cells up to which a block is searched in full; larger blocks use a band.
+const FULL_SEARCH_CELLS: usize = 250_000;
+/// Temperature of the bead posteriors that become confidences.
+const TEMPERATURE: f64 = 1.0;
+
+/// Aligns two sentence lists. Paragraph numbers on the sentences are hard boundaries when
+/// both sides have the same number of paragraphs.
+pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) -> Alignment {
+    let tokenizer = Tokenizer::shared();
+    let zh_simplified: Vec<String> = zh.par_iter().map(|s| to_simplified(&s.text)).collect();
+    let zh_tokens: Vec<ZhTokens> = zh.par_iter().map(|s| tokenizer.zh(&s.text)).collect();
+    let en_tokens: Vec<EnTokens> = en.par_iter().map(|s| tokenizer.en(&s.text)).collect();
+    let mut lex = DocLexicon::build(&zh_tokens, &en_tokens, &config.glossary, tokenizer);
+    let blocks = blocks(&zh, &en);
+
+    let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+    let scorer = Scorer::new(&features, &lex, config.params.clone());
+    let mut path = search(&scorer, &blocks);
+    if !config.single_pass && !path.is_empty() {
+        let shares = shape_shares(&path);
+        let sd = length_spread(&path, &features, scorer.ratio());
+        learn_associations(&mut lex, &path, &zh_tokens, &en_tokens);
+        let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+        let mut scorer = Scorer::new(&features, &lex, config.params.clone());
+        scorer.set_prior(&shares);
+        scorer.set_variance(sd);
+        path = search(&scorer, &blocks);
+        return finish(zh, en, &scorer, &blocks, path);
+    }
+    finish(zh, en, &scorer, &blocks, path)
+}
+
+/// Paragraph blocks (zh range, en range): one per paragraph when the counts agree, else one.
+fn blocks(zh: &[Sentence], en: &[Sentence]) -> Vec<(Range<usize>, Range<usize>)> {
+    let zp = paragraph_ranges(zh);
+    let ep = paragraph_ranges(en);
+    if zp.len() == ep.len() && zp.len() > 1 {
+        zp.into_iter().zip(ep).collect()
+    } else {
+        vec![(0..zh.len(), 0..en.len())]
+    }
+}
+
+fn paragraph_ranges(sentences: &[Sentence]) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for (k, s) in sentences.iter().enumerate() {
+        match out.last_mut() {
+            Some(r) if sentences[r.start].paragraph == s.paragraph => r.end = k + 1,
+            _ => out.push(k..k + 1),
+        }
+    }
+    out
+}
+
+/// The best path of every block, in document coordinates.
+fn search(scorer: &Scorer, blocks: &[(Range<usize>, Range<usize>)]) -> Vec<Step> {
+    blocks
+        .par_iter()
+        .flat_map_iter(|(zr, er)| {
+            let (n, m) = (zr.len(), er.len());
+            let f = |i0, i1, j0, j1, k| scorer.score(zr.start + i0, zr.start + i1, er.start + j0, er.start + j1, k);
+            let path = block_path(n, m, &f).0;
+            path.into_iter().map(move |s| Step {
+                i0: s.i0 + zr.start,
+                i1: s.i1 + zr.start,
+                j0: s.j0 + er.start,
+                j1: s.j1 + er.start,
+                ..s
+            })
+        })
+        .collect()
+}
+
+/// Searches one block: in full when small, else in a band around the diagonal that widens
+/// until the best path stays clear of its edges.
+fn block_path<F>(n: usize, m: usize, f: &F) -> (Vec<Step>, Band)
+where
+    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
+{
+    if n == 0 || m == 0 || (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
+        let band = Band::full(n, m);
+        return (align::best_path(n, m, &band, f), band);
+    }
+    let mut width = 32.max((n.max(m) as f64).sqrt() as usize);
+    let mut guide: Vec<(usize, usize)> = Vec::new();
+    loop {
+        let band = Band::around(&guide, n, m, width);
+        let path = align::best_path(n, m, &band, f);
+        if width >= n.max(m) || align::edge_margin(&path, &band, m) > width / 4 {
+            return (path, band);
+        }
+        guide = path.iter().map(|s| (s.i1, s.j1)).collect();
+        width *= 2;
+    }
+}
+
+/// Shares of bead shapes in a path, smoothed towards the default prior.
+fn shape_shares(path: &[Step]) -> Vec<f64> {
+    let mut counts = vec![0.0; SHAPES.len()];
+    for s in path {
+        counts[s.shape] += 1.0;
+    }
+    let total = path.len() as f64;
+    let weight = 20.0;
+    counts.iter().zip(DEFAULT_PRIOR).map(|(c, d)| (c + weight * d) / (total + weight)).collect()
+}
+
+/// Relative spread of the en:zh length ratio over the path's 1-1 beads (robust: from the
+/// median absolute deviation of the log ratio).
+fn length_spread(path: &[Step], f: &Features, ratio: f64) -> f64 {
+    let mut logs: Vec<f64> = path
+        .iter()
+        .filter(|s| s.shape == 0 && f.zh_len[s.i0] > 0.0 && f.en_len[s.j0] > 0.0)
+        .map(|s| (f.en_len[s.j0] / (ratio * f.zh_len[s.i0])).ln().abs())
+        .collect();
+    if logs.len() < 10 {
+        return 0.3;
+    }
+    logs.sort_by(f64::total_cmp);
+    (logs[logs.len() / 2] * 1.4826).clamp(0.15, 0.6)
+}
+
+/// Word associations learned from the first pass: a Chinese word and an English content stem
+/// that keep landing in the same one-to-one beads (Dice ≥ 0.5, at least twice) become a
+/// rendering. This is how a translator's own choices (韦小宝 → Trinket) enter the lexicon.
+fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: &[EnTokens]) {
+    let mut pair: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut zc: HashMap<u32, u32> = HashMap::new();
+    let mut ec: HashMap<u32, u32> = HashMap::new();
+    for s in path.iter().filter(|s| s.shape == 0) {
+        let mut words: Vec<u32> = zh[s.i0].words.iter().filter_map(|w| lex.get(w)).collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut stems: Vec<u32> =
+            en[s.j0].words.iter().filter(|w| !w.stop).filter_map(|w| lex.stems.get(&w.stem)).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        for &w in &words {
+            *zc.entry(w).or_default() += 1;
+            for &t in &stems {
+                *pair.entry((w, t)).or_default() += 1;
+            }
+        }
+        for &t in &stems {
+            *ec.entry(t).or_default() += 1;
+        }
+    }
+    let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
+    for (&(w, t), &c) in &pair {
+        if c < 2 {
+            continue;
+        }
+        let dice = 2.0 * c as f64 / (zc[&w] + ec[&t]) as f64;
+        if dice >= 0.5 && best.get(&w).is_none_or(|b| dice > b.0) {
+            best.insert(w, (dice, t));
+        }
+    }
+    let mut learned: Vec<(u32, u32)> = best.into_iter().map(|(w, (_, t))| (w, t)).collect();
+    learned.sort_unstable();
+    for (w, t) in learned {
+        lex.add(w, Rendering { stems: vec![t], source: Source::Learned });
+    }
+}
+
+/// Turns the path into beads with confidences (bead posteriors per block).
+fn finish(
+    zh: Vec<Sentence>,
+    en: Vec<Sentence>,
+    scorer: &Scorer,
+    blocks: &[(Range<usize>, Range<usize>)],
+    path: Vec<Step>,
+) -> Alignment {
+    let beads: Vec<Bead> = blocks
+        .par_iter()
+        .flat_map_iter(|(zr, er)| {
+            let (n, m) = (zr.len(), er.len());
+            let f = |i0, i1, j0, j1, k| scorer.score(zr.start + i0, zr.start + i1, er.start + j0, er.start + j1, k);
+            let local: Vec<Step> = path
+                .iter()
+                .filter(|s| s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end)
+                .map(|s| Step { i0: s.i0 - zr.start, i1: s.i1 - zr.start, j0: s.j0 - er.start, j1: s.j1 - er.start, ..*s })
+                .collect();
+            let band = if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
+                Band::full(n, m)
+            } else {
+                let guide: Vec<(usize, usize)> = local.iter().map(|s| (s.i1, s.j1)).collect();
+                Band::around(&guide, n, m, 16)
+            };
+            let post = align::posteriors(n, &band, &f, &local, TEMPERATURE);
+            local
+                .into_iter()
+                .zip(post)
+                .map(|(s, p)| Bead {
+                    zh: s.i0 + zr.start..s.i1 + zr.start,
+                    en: s.j0 + er.start..s.j1 + er.start,
+                    confidence: p,
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Alignment { zh, en, beads }
+}
