@@ -6,7 +6,7 @@ use crate::align::{self, Band, Step};
 use crate::bead::{Alignment, Bead, Sentence};
 use crate::glossary::Glossary;
 use crate::lexicon::{DocLexicon, Rendering, Source};
-use crate::score::{DEFAULT_PRIOR, Features, Params, SHAPES, Scorer};
+use crate::score::{DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, Scorer};
 use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, to_simplified};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -80,9 +80,7 @@ fn search(scorer: &Scorer, blocks: &[(Range<usize>, Range<usize>)]) -> Vec<Step>
     blocks
         .par_iter()
         .flat_map_iter(|(zr, er)| {
-            let (n, m) = (zr.len(), er.len());
-            let f = |i0, i1, j0, j1, k| scorer.score(zr.start + i0, zr.start + i1, er.start + j0, er.start + j1, k);
-            let path = block_path(n, m, &f).0;
+            let (path, _, _) = block_path(scorer, zr, er, &[]);
             path.into_iter().map(move |s| Step {
                 i0: s.i0 + zr.start,
                 i1: s.i1 + zr.start,
@@ -94,23 +92,32 @@ fn search(scorer: &Scorer, blocks: &[(Range<usize>, Range<usize>)]) -> Vec<Step>
         .collect()
 }
 
-/// Searches one block: in full when small, else in a band around the diagonal that widens
-/// until the best path stays clear of its edges.
-fn block_path<F>(n: usize, m: usize, f: &F) -> (Vec<Step>, Band)
-where
-    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
-{
-    if n == 0 || m == 0 || (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
-        let band = Band::full(n, m);
-        return (align::best_path(n, m, &band, f), band);
-    }
+/// The English sentences that Chinese sentence `i` (block coordinates) can meet in the band.
+fn band_columns(band: &Band, i: usize) -> Range<usize> {
+    let n = band.lo.len() - 1;
+    let rows = i..=(i + 4).min(n);
+    let lo = rows.clone().map(|r| band.lo[r]).min().unwrap_or(0).saturating_sub(5);
+    let hi = rows.map(|r| band.hi[r]).max().unwrap_or(0);
+    lo..hi
+}
+
+/// Searches one block (in block coordinates): in full when small, else in a band around the
+/// guide (the diagonal when empty) that widens until the best path stays clear of its edges.
+fn block_path(scorer: &Scorer, zr: &Range<usize>, er: &Range<usize>, guide: &[(usize, usize)]) -> (Vec<Step>, Band, Pairs) {
+    let (n, m) = (zr.len(), er.len());
     let mut width = 32.max((n.max(m) as f64).sqrt() as usize);
-    let mut guide: Vec<(usize, usize)> = Vec::new();
+    let mut guide = guide.to_vec();
     loop {
-        let band = Band::around(&guide, n, m, width);
-        let path = align::best_path(n, m, &band, f);
-        if width >= n.max(m) || align::edge_margin(&path, &band, m) > width / 4 {
-            return (path, band);
+        let full = n == 0 || m == 0 || (n + 1) * (m + 1) <= FULL_SEARCH_CELLS || width >= n.max(m);
+        let band = if full { Band::full(n, m) } else { Band::around(&guide, n, m, width) };
+        let pairs = scorer.pairs(zr.start..zr.end, |i| {
+            let c = band_columns(&band, i - zr.start);
+            c.start + er.start..c.end + er.start
+        });
+        let f = |i0, i1, j0, j1, k| scorer.score(&pairs, zr.start + i0, zr.start + i1, er.start + j0, er.start + j1, k);
+        let path = align::best_path(n, m, &band, &f);
+        if full || align::edge_margin(&path, &band, m) > width / 4 {
+            return (path, band, pairs);
         }
         guide = path.iter().map(|s| (s.i1, s.j1)).collect();
         width *= 2;
@@ -197,7 +204,6 @@ fn finish(
         .par_iter()
         .flat_map_iter(|(zr, er)| {
             let (n, m) = (zr.len(), er.len());
-            let f = |i0, i1, j0, j1, k| scorer.score(zr.start + i0, zr.start + i1, er.start + j0, er.start + j1, k);
             let local: Vec<Step> = path
                 .iter()
                 .filter(|s| s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end)
@@ -209,6 +215,11 @@ fn finish(
                 let guide: Vec<(usize, usize)> = local.iter().map(|s| (s.i1, s.j1)).collect();
                 Band::around(&guide, n, m, 16)
             };
+            let pairs = scorer.pairs(zr.start..zr.end, |i| {
+                let c = band_columns(&band, i - zr.start);
+                c.start + er.start..c.end + er.start
+            });
+            let f = |i0, i1, j0, j1, k| scorer.score(&pairs, zr.start + i0, zr.start + i1, er.start + j0, er.start + j1, k);
             let post = align::posteriors(n, &band, &f, &local, TEMPERATURE);
             local
                 .into_iter()

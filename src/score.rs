@@ -1,15 +1,17 @@
 //! Bead scoring: how likely a run of Chinese sentences and a run of English sentences are
 //! translations of each other. A bead's score is a sum of log-odds:
 //! - lexical evidence against chance: for each Chinese word, is one of its renderings in the
-//!   English span; for each English content word, is it rendered by the Chinese span. A match
-//!   adds log(p/q), a miss log((1-p)/(1-q)), where q is the chance of a match against a random
-//!   span of that length in this document, so joining sentences earns no free credit;
+//!   English span; for each English content word, is it rendered by the Chinese span. With q
+//!   the chance of a match against a random span of that length in this document, a match adds
+//!   log((p + q - pq) / q) and a miss log(1 - p), so joining sentences earns no free credit;
 //! - a Gale-Church length term, with the zh:en character ratio estimated from the document;
 //! - numbers, question and exclamation marks;
 //! - a prior for the bead's shape (1-1, 1-2, 2-1 ...).
 
 use crate::lexicon::{DocLexicon, Source};
 use crate::tokenize::{EnTokens, ZhTokens};
+use rayon::prelude::*;
+use std::ops::Range;
 
 /// Bead shapes the aligner considers: (Chinese sentences, English sentences).
 pub const SHAPES: &[(usize, usize)] = &[
@@ -47,7 +49,8 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        Params { p_match: 0.5, lexical: 1.0, glossary: 2.0, number_hit: 2.0, number_miss: 0.5, mark_miss: 1.0 }
+        let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
+        Params { p_match: env("AMUR_P", 0.1), lexical: env("AMUR_LEX", 1.0), glossary: 2.0, number_hit: 2.0, number_miss: 0.5, mark_miss: 1.0 }
     }
 }
 
@@ -121,6 +124,27 @@ pub struct Scorer<'a> {
     variance: f64,
     /// log prior of each shape, indexed like [`SHAPES`].
     log_prior: Vec<f64>,
+    /// Per Chinese sentence: evidence if every word misses, by English span length, and the
+    /// gain of each word's match over its miss.
+    zh_miss: Vec<[f64; SPAN]>,
+    zh_gain: Vec<Vec<[f64; SPAN]>>,
+    /// Per English sentence: the stems that some Chinese sentence can render (at most 64),
+    /// their miss evidence and gains, by Chinese span length.
+    en_bits: Vec<Vec<u32>>,
+    en_miss: Vec<[f64; SPAN]>,
+    en_gain: Vec<Vec<[f64; SPAN]>>,
+}
+
+/// Span lengths covered by the evidence tables (0..SPAN sentences).
+const SPAN: usize = 6;
+/// Words of a sentence that count as evidence (bits of a u64 mask).
+const MAX_BITS: usize = 64;
+
+/// Which words of Chinese sentence i find a rendering in English sentence j (bit k: word k),
+/// and which stems of j are rendered by i, for the cells of a band.
+pub struct Pairs {
+    first_zh: usize,
+    rows: Vec<(usize, Vec<(u64, u64)>)>,
 }
 
 /// Prior shares of bead shapes in literary Chinese-English translation, re-estimated per
@@ -172,7 +196,13 @@ impl<'a> Scorer<'a> {
             ratio,
             variance: 0.0,
             log_prior: Vec::new(),
+            zh_miss: Vec::new(),
+            zh_gain: Vec::new(),
+            en_bits: Vec::new(),
+            en_miss: Vec::new(),
+            en_gain: Vec::new(),
         };
+        scorer.evidence_tables();
         scorer.set_variance(0.3);
         scorer.set_prior(DEFAULT_PRIOR);
         scorer
@@ -195,17 +225,117 @@ impl<'a> Scorer<'a> {
         self.ratio
     }
 
+    /// Precomputes every word's evidence for each span length.
+    fn evidence_tables(&mut self) {
+        let f = self.features;
+        let table = |rate: f64, weight: f64, matched: bool| {
+            let mut row = [0.0; SPAN];
+            for (len, v) in row.iter_mut().enumerate() {
+                *v = weight * self.evidence(rate, len, matched);
+            }
+            row
+        };
+        let mut zh_miss = Vec::with_capacity(f.zh_words.len());
+        let mut zh_gain = Vec::with_capacity(f.zh_words.len());
+        for words in &f.zh_words {
+            let mut miss = [0.0; SPAN];
+            let mut gains = Vec::new();
+            for &w in words.iter().take(MAX_BITS) {
+                let glossary = self.lex.renderings[w as usize].iter().any(|r| r.source == Source::Glossary);
+                let weight = self.params.lexical * if glossary { self.params.glossary } else { 1.0 };
+                let rate = self.word_rate[w as usize];
+                let (hit, no) = (table(rate, weight, true), table(rate, weight, false));
+                for l in 0..SPAN {
+                    miss[l] += no[l];
+                }
+                gains.push(std::array::from_fn(|l| hit[l] - no[l]));
+            }
+            zh_miss.push(miss);
+            zh_gain.push(gains);
+        }
+        let mut en_bits = Vec::with_capacity(f.en_stems.len());
+        let mut en_miss = Vec::with_capacity(f.en_stems.len());
+        let mut en_gain = Vec::with_capacity(f.en_stems.len());
+        for stems in &f.en_stems {
+            let bits: Vec<u32> =
+                stems.iter().copied().filter(|&s| self.stem_rate[s as usize] > 0.0).take(MAX_BITS).collect();
+            let mut miss = [0.0; SPAN];
+            let mut gains = Vec::new();
+            for &s in &bits {
+                let rate = self.stem_rate[s as usize];
+                let (hit, no) = (table(rate, self.params.lexical, true), table(rate, self.params.lexical, false));
+                for l in 0..SPAN {
+                    miss[l] += no[l];
+                }
+                gains.push(std::array::from_fn(|l| hit[l] - no[l]));
+            }
+            en_bits.push(bits);
+            en_miss.push(miss);
+            en_gain.push(gains);
+        }
+        self.zh_miss = zh_miss;
+        self.zh_gain = zh_gain;
+        self.en_bits = en_bits;
+        self.en_miss = en_miss;
+        self.en_gain = en_gain;
+    }
+
+    /// The match masks of one sentence pair (see [`Pairs`]).
+    pub fn pair_masks(&self, i: usize, j: usize) -> (u64, u64) {
+        let f = self.features;
+        let en = &f.en_stems[j];
+        let mut zh_mask = 0u64;
+        for (k, &w) in f.zh_words[i].iter().take(MAX_BITS).enumerate() {
+            let found = self.lex.renderings[w as usize]
+                .iter()
+                .any(|r| r.stems.iter().all(|s| en.binary_search(s).is_ok()));
+            zh_mask |= (found as u64) << k;
+        }
+        let cover = &f.zh_cover[i];
+        let mut en_mask = 0u64;
+        for (k, s) in self.en_bits[j].iter().enumerate() {
+            en_mask |= (cover.binary_search(s).is_ok() as u64) << k;
+        }
+        (zh_mask, en_mask)
+    }
+
+    /// Match masks for Chinese sentences `zh` against the English sentences `cols(i)` each.
+    pub fn pairs(&self, zh: Range<usize>, cols: impl Fn(usize) -> Range<usize> + Sync) -> Pairs {
+        let rows = zh
+            .clone()
+            .into_par_iter()
+            .map(|i| {
+                let c = cols(i);
+                (c.start, c.map(|j| self.pair_masks(i, j)).collect())
+            })
+            .collect();
+        Pairs { first_zh: zh.start, rows }
+    }
+
+    fn masks(&self, pairs: &Pairs, i: usize, j: usize) -> (u64, u64) {
+        if let Some((start, row)) = i.checked_sub(pairs.first_zh).and_then(|r| pairs.rows.get(r)) {
+            if let Some(m) = j.checked_sub(*start).and_then(|c| row.get(c)) {
+                return *m;
+            }
+        }
+        self.pair_masks(i, j)
+    }
+
     /// The score of bead (zh sentences i0..i1, en sentences j0..j1), shape index `shape`.
-    pub fn score(&self, i0: usize, i1: usize, j0: usize, j1: usize, shape: usize) -> f64 {
+    pub fn score(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize, shape: usize) -> f64 {
         let f = self.features;
         let mut total = self.log_prior[shape];
         if i0 == i1 || j0 == j1 {
-            return total + self.lexical_one_side(i0, i1, j0, j1);
+            let zh: f64 = self.zh_miss[i0..i1].iter().map(|m| m[0]).sum();
+            let en: f64 = self.en_miss[j0..j1].iter().map(|m| m[0]).sum();
+            return total + zh + en;
         }
         let lz: f64 = f.zh_len[i0..i1].iter().sum();
         let le: f64 = f.en_len[j0..j1].iter().sum();
-        total += self.length_score(lz, le);
-        total += self.params.lexical * self.lexical(i0, i1, j0, j1);
+        if std::env::var("AMUR_NOLEN").is_err() {
+            total += self.length_score(lz, le);
+        }
+        total += self.lexical(pairs, i0, i1, j0, j1);
         total += self.numbers(i0, i1, j0, j1);
         total += self.marks(i0, i1, j0, j1);
         total
@@ -219,50 +349,34 @@ impl<'a> Scorer<'a> {
 
     /// Log-odds of a match for a word whose rate per single sentence is `rate`, over a span
     /// of `len` sentences.
+    /// A true translation shows a rendering with probability p, or by chance (q); a random
+    /// span only by chance. A match is worth log((p + q - pq) / q); a miss log(1 - p).
     fn evidence(&self, rate: f64, len: usize, matched: bool) -> f64 {
         let p = self.params.p_match;
-        let q = (1.0 - (1.0 - rate).powi(len as i32)).clamp(1e-3, p * 0.999);
-        if matched { (p / q).ln() } else { ((1.0 - p) / (1.0 - q)).ln() }
+        let q = (1.0 - (1.0 - rate).powi(len as i32)).clamp(1e-3, 0.999);
+        if matched { ((p + q - p * q) / q).ln() } else { (1.0 - p).ln() }
     }
 
     /// Lexical evidence of a bead with both sides non-empty.
-    pub fn lexical(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
-        let f = self.features;
-        let mut sum = 0.0;
-        let en = &f.en_stems[j0..j1];
-        for words in &f.zh_words[i0..i1] {
-            for &w in words {
-                let rends = &self.lex.renderings[w as usize];
-                let matched = rends.iter().any(|r| r.stems.iter().all(|s| en.iter().any(|e| e.binary_search(s).is_ok())));
-                let weight =
-                    if rends.iter().any(|r| r.source == Source::Glossary) { self.params.glossary } else { 1.0 };
-                sum += weight * self.evidence(self.word_rate[w as usize], j1 - j0, matched);
+    pub fn lexical(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
+        let (zl, el) = ((i1 - i0).min(SPAN - 1), (j1 - j0).min(SPAN - 1));
+        let mut zh_masks = [0u64; SPAN];
+        let mut en_masks = [0u64; SPAN];
+        for i in i0..i1 {
+            for j in j0..j1 {
+                let (z, e) = self.masks(pairs, i, j);
+                zh_masks[(i - i0).min(SPAN - 1)] |= z;
+                en_masks[(j - j0).min(SPAN - 1)] |= e;
             }
         }
-        let zh = &f.zh_cover[i0..i1];
-        for stems in en {
-            for &s in stems {
-                let rate = self.stem_rate[s as usize];
-                if rate == 0.0 {
-                    continue;
-                }
-                let matched = zh.iter().any(|c| c.binary_search(&s).is_ok());
-                sum += self.evidence(rate, i1 - i0, matched);
-            }
+        let mut sum = 0.0;
+        for i in i0..i1 {
+            sum += self.zh_miss[i][el] + bit_sum(zh_masks[(i - i0).min(SPAN - 1)], &self.zh_gain[i], el);
+        }
+        for j in j0..j1 {
+            sum += self.en_miss[j][zl] + bit_sum(en_masks[(j - j0).min(SPAN - 1)], &self.en_gain[j], zl);
         }
         sum
-    }
-
-    /// Lexical evidence of a bead with an empty side: every word is a miss against nothing.
-    fn lexical_one_side(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
-        let f = self.features;
-        let p = self.params.p_match;
-        let zh_words: usize = f.zh_words[i0..i1].iter().map(Vec::len).sum();
-        let en_words: usize = f.en_stems[j0..j1]
-            .iter()
-            .map(|s| s.iter().filter(|&&x| self.stem_rate[x as usize] > 0.0).count())
-            .sum();
-        self.params.lexical * (zh_words + en_words) as f64 * (1.0 - p).ln()
     }
 
     fn numbers(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
@@ -281,6 +395,16 @@ impl<'a> Scorer<'a> {
         let (eq, ee) = any(&f.en_marks[j0..j1]);
         -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64
     }
+}
+
+fn bit_sum(mut mask: u64, gains: &[[f64; SPAN]], len: usize) -> f64 {
+    let mut sum = 0.0;
+    while mask != 0 {
+        let k = mask.trailing_zeros() as usize;
+        sum += gains[k][len];
+        mask &= mask - 1;
+    }
+    sum
 }
 
 /// log(2·(1 − Φ(x))) for x ≥ 0: the Gale-Church length log-probability, floored.
