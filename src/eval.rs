@@ -398,7 +398,7 @@ pub struct LoadedDirs {
 }
 
 /// Sorted names of the `*.align` entries of a directory.
-fn align_names(dir: &Path) -> Result<Vec<String>, EvalError> {
+pub fn align_names(dir: &Path) -> Result<Vec<String>, EvalError> {
     let io = |source| EvalError::Io {
         path: dir.to_path_buf(),
         source,

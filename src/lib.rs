@@ -8,6 +8,7 @@
 
 pub mod align;
 pub mod bead;
+pub mod document;
 pub mod eval;
 pub mod export;
 pub mod glossary;

@@ -1,0 +1,60 @@
+//! Argument definitions and dispatch.
+
+mod align;
+mod eval;
+mod segment;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "amur",
+    version,
+    about = "Align Chinese documents with their English translations and write translation memories",
+    long_about = "Align Chinese documents with their English translations and write translation memories.\n\n\
+        Typical use:\n  amur align zh.txt en.txt -o out.tmx\n  amur align zh.txt en.txt -o out.tmx --glossary terms.tsv\n  \
+        amur segment zh.txt --lang zh\n  amur eval --run ../shared/eval/mac-dev"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Align a Chinese document with its English translation and write a TM.
+    Align(align::Args),
+    /// Split a document into sentences, one per line.
+    Segment(segment::Args),
+    /// Score alignments against gold (strict and lax precision, recall, F1).
+    Eval(eval::Args),
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Align(args) => align::run(&args),
+        Command::Segment(args) => segment::run(&args),
+        Command::Eval(args) => eval::run(&args),
+    }
+}
+
+/// Options shared by commands that read documents.
+#[derive(clap::Args, Clone)]
+pub struct ReadOpts {
+    /// Input is already one sentence per line: use the lines as they are.
+    #[arg(long)]
+    pub presegmented: bool,
+    /// Also end Chinese sentences at ； (OmegaT does not).
+    #[arg(long)]
+    pub split_semicolon: bool,
+    /// Also end Chinese sentences at …… (OmegaT does not).
+    #[arg(long)]
+    pub split_ellipsis: bool,
+}
+
+impl ReadOpts {
+    pub fn zh_options(&self) -> amur::segment::ZhOptions {
+        amur::segment::ZhOptions { split_at_semicolon: self.split_semicolon, split_at_ellipsis: self.split_ellipsis }
+    }
+}

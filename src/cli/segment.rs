@@ -1,0 +1,31 @@
+//! `amur segment`: print a document's sentences, one per line.
+
+use super::ReadOpts;
+use amur::document;
+use amur::segment::Lang;
+use anyhow::Result;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The document (UTF-8 text; paragraphs one per line or separated by blank lines).
+    file: PathBuf,
+    /// Its language: zh or en.
+    #[arg(long)]
+    lang: Lang,
+    #[command(flatten)]
+    read: ReadOpts,
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let sentences = document::read(&args.file, args.lang, args.read.presegmented, &args.read.zh_options())?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for s in sentences {
+        if writeln!(out, "{}", s.text).is_err() {
+            return Ok(()); // stdout closed (e.g. piped into head): nothing left to do
+        }
+    }
+    out.flush().ok();
+    Ok(())
+}
