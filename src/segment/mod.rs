@@ -1,5 +1,5 @@
-//! Sentence segmentation: splits one paragraph of Chinese ([`zh`]) into sentences (English
-//! to follow).
+//! Sentence segmentation: splits one paragraph of Chinese ([`zh`]) or English ([`en`]) into
+//! sentences.
 //!
 //! Both languages share one contract, tested in every submodule: each returned sentence is
 //! trimmed and non-empty, and the sentences, in order, are exactly the input with whitespace
@@ -7,11 +7,13 @@
 //! or reordered. Each language module only finds candidate split points (byte offsets); the
 //! cutting, trimming and the shared clean-up live here in [`cut`].
 
+mod en;
 mod zh;
 
 use std::fmt;
 use std::str::FromStr;
 
+pub use en::en;
 pub use zh::{ZhOptions, zh};
 
 /// The language of a text, as named on the command line (`zh` or `en`).
@@ -45,6 +47,14 @@ impl fmt::Display for Lang {
             Lang::Zh => "zh",
             Lang::En => "en",
         })
+    }
+}
+
+/// Splits one paragraph in the given language (`opts` is used for Chinese only).
+pub fn sentences(paragraph: &str, lang: Lang, opts: &ZhOptions) -> Vec<String> {
+    match lang {
+        Lang::Zh => zh(paragraph, opts),
+        Lang::En => en(paragraph),
     }
 }
 
@@ -226,6 +236,13 @@ mod tests {
         assert!("".parse::<Lang>().is_err());
         assert_eq!(Lang::Zh.to_string(), "zh");
         assert_eq!(Lang::En.to_string().parse::<Lang>(), Ok(Lang::En));
+    }
+
+    #[test]
+    fn sentences_dispatches_by_language() {
+        let opts = ZhOptions::default();
+        assert_eq!(sentences("甲。乙。", Lang::Zh, &opts), ["甲。", "乙。"]);
+        assert_eq!(sentences("One. Two.", Lang::En, &opts), ["One.", "Two."]);
     }
 
     #[test]
