@@ -15,7 +15,10 @@ pub struct Band {
 impl Band {
     /// Every cell of an (n+1) × (m+1) grid.
     pub fn full(n: usize, m: usize) -> Band {
-        Band { lo: vec![0; n + 1], hi: vec![m; n + 1] }
+        Band {
+            lo: vec![0; n + 1],
+            hi: vec![m; n + 1],
+        }
     }
 
     /// Cells within `width` columns of a monotone guide path from (0, 0) to (n, m).
@@ -78,7 +81,9 @@ where
         return Vec::new();
     }
     let mut best = table(n, band, f64::NEG_INFINITY);
-    let mut back: Vec<Vec<u8>> = (0..=n).map(|i| vec![u8::MAX; band.hi[i] + 1 - band.lo[i]]).collect();
+    let mut back: Vec<Vec<u8>> = (0..=n)
+        .map(|i| vec![u8::MAX; band.hi[i] + 1 - band.lo[i]])
+        .collect();
     best[0][0] = 0.0;
     for i in 0..=n {
         let (lo, hi) = (band.lo[i], band.hi[i]);
@@ -135,7 +140,9 @@ where
 }
 
 fn table(n: usize, band: &Band, fill: f64) -> Vec<Vec<f64>> {
-    (0..=n).map(|i| vec![fill; band.hi[i] + 1 - band.lo[i]]).collect()
+    (0..=n)
+        .map(|i| vec![fill; band.hi[i] + 1 - band.lo[i]])
+        .collect()
 }
 
 fn trace(n: usize, m: usize, band: &Band, best: &[Vec<f64>], back: &[Vec<u8>]) -> Vec<Step> {
@@ -149,7 +156,14 @@ fn trace(n: usize, m: usize, band: &Band, best: &[Vec<f64>], back: &[Vec<u8>]) -
         let (a, b) = SHAPES[k];
         let here = best[i][j - band.lo[i]];
         let there = best[i - a][j - b - band.lo[i - a]];
-        steps.push(Step { i0: i - a, i1: i, j0: j - b, j1: j, shape: k, score: here - there });
+        steps.push(Step {
+            i0: i - a,
+            i1: i,
+            j0: j - b,
+            j1: j,
+            shape: k,
+            score: here - there,
+        });
         i -= a;
         j -= b;
     }
@@ -257,10 +271,16 @@ mod tests {
 
     #[test]
     fn finds_one_to_two_and_two_to_one_beads() {
-        let f = toy(vec![10.0, 20.0, 5.0, 5.0, 7.0], vec![10.0, 12.0, 8.0, 10.0, 7.0]);
+        let f = toy(
+            vec![10.0, 20.0, 5.0, 5.0, 7.0],
+            vec![10.0, 12.0, 8.0, 10.0, 7.0],
+        );
         let path = best_path(5, 5, &Band::full(5, 5), &f);
         let beads: Vec<_> = path.iter().map(|s| (s.i0..s.i1, s.j0..s.j1)).collect();
-        assert_eq!(beads, vec![(0..1, 0..1), (1..2, 1..3), (2..4, 3..4), (4..5, 4..5)]);
+        assert_eq!(
+            beads,
+            vec![(0..1, 0..1), (1..2, 1..3), (2..4, 3..4), (4..5, 4..5)]
+        );
     }
 
     #[test]

@@ -8,15 +8,28 @@ use crate::text::{self, TextError};
 use std::path::Path;
 
 /// Reads a document and returns its sentences, each with its paragraph number.
-pub fn read(path: &Path, lang: Lang, presegmented: bool, zh_opts: &ZhOptions) -> Result<Vec<Sentence>, TextError> {
+pub fn read(
+    path: &Path,
+    lang: Lang,
+    presegmented: bool,
+    zh_opts: &ZhOptions,
+) -> Result<Vec<Sentence>, TextError> {
     let content = text::read_file(path)?;
     Ok(sentences(&content, lang, presegmented, zh_opts))
 }
 
 /// The sentences of a document's text.
-pub fn sentences(content: &str, lang: Lang, presegmented: bool, zh_opts: &ZhOptions) -> Vec<Sentence> {
+pub fn sentences(
+    content: &str,
+    lang: Lang,
+    presegmented: bool,
+    zh_opts: &ZhOptions,
+) -> Vec<Sentence> {
     if presegmented {
-        return text::lines(content).into_iter().map(|text| Sentence { text, paragraph: 0 }).collect();
+        return text::lines(content)
+            .into_iter()
+            .map(|text| Sentence { text, paragraph: 0 })
+            .collect();
     }
     let joiner = match lang {
         Lang::Zh => "",

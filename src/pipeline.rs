@@ -96,25 +96,48 @@ fn search(scorer: &Scorer, blocks: &[(Range<usize>, Range<usize>)]) -> Vec<Step>
 fn band_columns(band: &Band, i: usize) -> Range<usize> {
     let n = band.lo.len() - 1;
     let rows = i..=(i + 4).min(n);
-    let lo = rows.clone().map(|r| band.lo[r]).min().unwrap_or(0).saturating_sub(5);
+    let lo = rows
+        .clone()
+        .map(|r| band.lo[r])
+        .min()
+        .unwrap_or(0)
+        .saturating_sub(5);
     let hi = rows.map(|r| band.hi[r]).max().unwrap_or(0);
     lo..hi
 }
 
 /// Searches one block (in block coordinates): in full when small, else in a band around the
 /// guide (the diagonal when empty) that widens until the best path stays clear of its edges.
-fn block_path(scorer: &Scorer, zr: &Range<usize>, er: &Range<usize>, guide: &[(usize, usize)]) -> (Vec<Step>, Band, Pairs) {
+fn block_path(
+    scorer: &Scorer,
+    zr: &Range<usize>,
+    er: &Range<usize>,
+    guide: &[(usize, usize)],
+) -> (Vec<Step>, Band, Pairs) {
     let (n, m) = (zr.len(), er.len());
     let mut width = 32.max((n.max(m) as f64).sqrt() as usize);
     let mut guide = guide.to_vec();
     loop {
         let full = n == 0 || m == 0 || (n + 1) * (m + 1) <= FULL_SEARCH_CELLS || width >= n.max(m);
-        let band = if full { Band::full(n, m) } else { Band::around(&guide, n, m, width) };
+        let band = if full {
+            Band::full(n, m)
+        } else {
+            Band::around(&guide, n, m, width)
+        };
         let pairs = scorer.pairs(zr.start..zr.end, |i| {
             let c = band_columns(&band, i - zr.start);
             c.start + er.start..c.end + er.start
         });
-        let f = |i0, i1, j0, j1, k| scorer.score(&pairs, zr.start + i0, zr.start + i1, er.start + j0, er.start + j1, k);
+        let f = |i0, i1, j0, j1, k| {
+            scorer.score(
+                &pairs,
+                zr.start + i0,
+                zr.start + i1,
+                er.start + j0,
+                er.start + j1,
+                k,
+            )
+        };
         let path = align::best_path(n, m, &band, &f);
         if full || align::edge_margin(&path, &band, m) > width / 4 {
             return (path, band, pairs);
@@ -132,7 +155,11 @@ fn shape_shares(path: &[Step]) -> Vec<f64> {
     }
     let total = path.len() as f64;
     let weight = 20.0;
-    counts.iter().zip(DEFAULT_PRIOR).map(|(c, d)| (c + weight * d) / (total + weight)).collect()
+    counts
+        .iter()
+        .zip(DEFAULT_PRIOR)
+        .map(|(c, d)| (c + weight * d) / (total + weight))
+        .collect()
 }
 
 /// Relative spread of the en:zh length ratio over the path's 1-1 beads (robust: from the
@@ -161,8 +188,12 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: 
         let mut words: Vec<u32> = zh[s.i0].words.iter().filter_map(|w| lex.get(w)).collect();
         words.sort_unstable();
         words.dedup();
-        let mut stems: Vec<u32> =
-            en[s.j0].words.iter().filter(|w| !w.stop).filter_map(|w| lex.stems.get(&w.stem)).collect();
+        let mut stems: Vec<u32> = en[s.j0]
+            .words
+            .iter()
+            .filter(|w| !w.stop)
+            .filter_map(|w| lex.stems.get(&w.stem))
+            .collect();
         stems.sort_unstable();
         stems.dedup();
         for &w in &words {
@@ -188,7 +219,13 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: 
     let mut learned: Vec<(u32, u32)> = best.into_iter().map(|(w, (_, t))| (w, t)).collect();
     learned.sort_unstable();
     for (w, t) in learned {
-        lex.add(w, Rendering { stems: vec![t], source: Source::Learned });
+        lex.add(
+            w,
+            Rendering {
+                stems: vec![t],
+                source: Source::Learned,
+            },
+        );
     }
 }
 
@@ -206,8 +243,16 @@ fn finish(
             let (n, m) = (zr.len(), er.len());
             let local: Vec<Step> = path
                 .iter()
-                .filter(|s| s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end)
-                .map(|s| Step { i0: s.i0 - zr.start, i1: s.i1 - zr.start, j0: s.j0 - er.start, j1: s.j1 - er.start, ..*s })
+                .filter(|s| {
+                    s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end
+                })
+                .map(|s| Step {
+                    i0: s.i0 - zr.start,
+                    i1: s.i1 - zr.start,
+                    j0: s.j0 - er.start,
+                    j1: s.j1 - er.start,
+                    ..*s
+                })
                 .collect();
             let band = if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
                 Band::full(n, m)
@@ -219,7 +264,16 @@ fn finish(
                 let c = band_columns(&band, i - zr.start);
                 c.start + er.start..c.end + er.start
             });
-            let f = |i0, i1, j0, j1, k| scorer.score(&pairs, zr.start + i0, zr.start + i1, er.start + j0, er.start + j1, k);
+            let f = |i0, i1, j0, j1, k| {
+                scorer.score(
+                    &pairs,
+                    zr.start + i0,
+                    zr.start + i1,
+                    er.start + j0,
+                    er.start + j1,
+                    k,
+                )
+            };
             let post = align::posteriors(n, &band, &f, &local, TEMPERATURE);
             local
                 .into_iter()

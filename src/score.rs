@@ -49,8 +49,20 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        let env = |k: &str, d: f64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-        Params { p_match: env("AMUR_P", 0.1), lexical: env("AMUR_LEX", 1.0), glossary: 2.0, number_hit: 2.0, number_miss: 0.5, mark_miss: 1.0 }
+        let env = |k: &str, d: f64| {
+            std::env::var(k)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(d)
+        };
+        Params {
+            p_match: env("AMUR_P", 0.1),
+            lexical: env("AMUR_LEX", 1.0),
+            glossary: 2.0,
+            number_hit: 2.0,
+            number_miss: 0.5,
+            mark_miss: 1.0,
+        }
     }
 }
 
@@ -72,14 +84,27 @@ pub struct Features {
 }
 
 impl Features {
-    pub fn new(zh: &[ZhTokens], zh_simplified: &[String], en: &[EnTokens], lex: &DocLexicon) -> Features {
-        let zh_words: Vec<Vec<u32>> = zh.iter().zip(zh_simplified).map(|(t, s)| lex.sentence_words(t, s)).collect();
+    pub fn new(
+        zh: &[ZhTokens],
+        zh_simplified: &[String],
+        en: &[EnTokens],
+        lex: &DocLexicon,
+    ) -> Features {
+        let zh_words: Vec<Vec<u32>> = zh
+            .iter()
+            .zip(zh_simplified)
+            .map(|(t, s)| lex.sentence_words(t, s))
+            .collect();
         let zh_cover = zh_words
             .iter()
             .map(|ids| {
                 let mut v: Vec<u32> = ids
                     .iter()
-                    .flat_map(|&w| lex.renderings[w as usize].iter().flat_map(|r| r.stems.iter().copied()))
+                    .flat_map(|&w| {
+                        lex.renderings[w as usize]
+                            .iter()
+                            .flat_map(|r| r.stems.iter().copied())
+                    })
                     .collect();
                 v.sort_unstable();
                 v.dedup();
@@ -89,8 +114,12 @@ impl Features {
         let en_stems = en
             .iter()
             .map(|s| {
-                let mut v: Vec<u32> =
-                    s.words.iter().filter(|w| !w.stop).filter_map(|w| lex.stems.get(&w.stem)).collect();
+                let mut v: Vec<u32> = s
+                    .words
+                    .iter()
+                    .filter(|w| !w.stop)
+                    .filter_map(|w| lex.stems.get(&w.stem))
+                    .collect();
                 v.sort_unstable();
                 v.dedup();
                 v
@@ -149,8 +178,9 @@ pub struct Pairs {
 
 /// Prior shares of bead shapes in literary Chinese-English translation, re-estimated per
 /// document after a first pass.
-pub const DEFAULT_PRIOR: &[f64] =
-    &[0.62, 0.21, 0.05, 0.055, 0.02, 0.01, 0.02, 0.005, 0.003, 0.003, 0.004, 0.002, 0.004, 0.004];
+pub const DEFAULT_PRIOR: &[f64] = &[
+    0.62, 0.21, 0.05, 0.055, 0.02, 0.01, 0.02, 0.005, 0.003, 0.003, 0.004, 0.002, 0.004, 0.004,
+];
 
 impl<'a> Scorer<'a> {
     pub fn new(features: &'a Features, lex: &'a DocLexicon, params: Params) -> Scorer<'a> {
@@ -171,7 +201,9 @@ impl<'a> Scorer<'a> {
             for r in rends {
                 for &j in &stem_sentences[r.stems[0] as usize] {
                     if seen[j as usize] != w as u32
-                        && r.stems.iter().all(|s| features.en_stems[j as usize].binary_search(s).is_ok())
+                        && r.stems
+                            .iter()
+                            .all(|s| features.en_stems[j as usize].binary_search(s).is_ok())
                     {
                         seen[j as usize] = w as u32;
                         word_hits[w] += 1;
@@ -186,7 +218,11 @@ impl<'a> Scorer<'a> {
         }
         let zh_total: f64 = features.zh_len.iter().sum();
         let en_total: f64 = features.en_len.iter().sum();
-        let ratio = if zh_total > 0.0 && en_total > 0.0 { en_total / zh_total } else { 1.0 };
+        let ratio = if zh_total > 0.0 && en_total > 0.0 {
+            en_total / zh_total
+        } else {
+            1.0
+        };
         let mut scorer = Scorer {
             features,
             lex,
@@ -241,8 +277,11 @@ impl<'a> Scorer<'a> {
             let mut miss = [0.0; SPAN];
             let mut gains = Vec::new();
             for &w in words.iter().take(MAX_BITS) {
-                let glossary = self.lex.renderings[w as usize].iter().any(|r| r.source == Source::Glossary);
-                let weight = self.params.lexical * if glossary { self.params.glossary } else { 1.0 };
+                let glossary = self.lex.renderings[w as usize]
+                    .iter()
+                    .any(|r| r.source == Source::Glossary);
+                let weight =
+                    self.params.lexical * if glossary { self.params.glossary } else { 1.0 };
                 let rate = self.word_rate[w as usize];
                 let (hit, no) = (table(rate, weight, true), table(rate, weight, false));
                 for l in 0..SPAN {
@@ -257,13 +296,20 @@ impl<'a> Scorer<'a> {
         let mut en_miss = Vec::with_capacity(f.en_stems.len());
         let mut en_gain = Vec::with_capacity(f.en_stems.len());
         for stems in &f.en_stems {
-            let bits: Vec<u32> =
-                stems.iter().copied().filter(|&s| self.stem_rate[s as usize] > 0.0).take(MAX_BITS).collect();
+            let bits: Vec<u32> = stems
+                .iter()
+                .copied()
+                .filter(|&s| self.stem_rate[s as usize] > 0.0)
+                .take(MAX_BITS)
+                .collect();
             let mut miss = [0.0; SPAN];
             let mut gains = Vec::new();
             for &s in &bits {
                 let rate = self.stem_rate[s as usize];
-                let (hit, no) = (table(rate, self.params.lexical, true), table(rate, self.params.lexical, false));
+                let (hit, no) = (
+                    table(rate, self.params.lexical, true),
+                    table(rate, self.params.lexical, false),
+                );
                 for l in 0..SPAN {
                     miss[l] += no[l];
                 }
@@ -309,11 +355,17 @@ impl<'a> Scorer<'a> {
                 (c.start, c.map(|j| self.pair_masks(i, j)).collect())
             })
             .collect();
-        Pairs { first_zh: zh.start, rows }
+        Pairs {
+            first_zh: zh.start,
+            rows,
+        }
     }
 
     fn masks(&self, pairs: &Pairs, i: usize, j: usize) -> (u64, u64) {
-        if let Some((start, row)) = i.checked_sub(pairs.first_zh).and_then(|r| pairs.rows.get(r)) {
+        if let Some((start, row)) = i
+            .checked_sub(pairs.first_zh)
+            .and_then(|r| pairs.rows.get(r))
+        {
             if let Some(m) = j.checked_sub(*start).and_then(|c| row.get(c)) {
                 return *m;
             }
@@ -322,7 +374,15 @@ impl<'a> Scorer<'a> {
     }
 
     /// The score of bead (zh sentences i0..i1, en sentences j0..j1), shape index `shape`.
-    pub fn score(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize, shape: usize) -> f64 {
+    pub fn score(
+        &self,
+        pairs: &Pairs,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        shape: usize,
+    ) -> f64 {
         let f = self.features;
         let mut total = self.log_prior[shape];
         if i0 == i1 || j0 == j1 {
@@ -354,7 +414,11 @@ impl<'a> Scorer<'a> {
     fn evidence(&self, rate: f64, len: usize, matched: bool) -> f64 {
         let p = self.params.p_match;
         let q = (1.0 - (1.0 - rate).powi(len as i32)).clamp(1e-3, 0.999);
-        if matched { ((p + q - p * q) / q).ln() } else { (1.0 - p).ln() }
+        if matched {
+            ((p + q - p * q) / q).ln()
+        } else {
+            (1.0 - p).ln()
+        }
     }
 
     /// Lexical evidence of a bead with both sides non-empty.
@@ -371,10 +435,12 @@ impl<'a> Scorer<'a> {
         }
         let mut sum = 0.0;
         for i in i0..i1 {
-            sum += self.zh_miss[i][el] + bit_sum(zh_masks[(i - i0).min(SPAN - 1)], &self.zh_gain[i], el);
+            sum += self.zh_miss[i][el]
+                + bit_sum(zh_masks[(i - i0).min(SPAN - 1)], &self.zh_gain[i], el);
         }
         for j in j0..j1 {
-            sum += self.en_miss[j][zl] + bit_sum(en_masks[(j - j0).min(SPAN - 1)], &self.en_gain[j], zl);
+            sum += self.en_miss[j][zl]
+                + bit_sum(en_masks[(j - j0).min(SPAN - 1)], &self.en_gain[j], zl);
         }
         sum
     }
@@ -383,14 +449,19 @@ impl<'a> Scorer<'a> {
         let f = self.features;
         let zh: Vec<u64> = f.zh_numbers[i0..i1].concat();
         let en: Vec<u64> = f.en_numbers[j0..j1].concat();
-        let hits = zh.iter().filter(|n| en.contains(n)).count() + en.iter().filter(|n| zh.contains(n)).count();
+        let hits = zh.iter().filter(|n| en.contains(n)).count()
+            + en.iter().filter(|n| zh.contains(n)).count();
         let misses = zh.len() + en.len() - hits;
         hits as f64 * self.params.number_hit / 2.0 - misses as f64 * self.params.number_miss
     }
 
     fn marks(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
         let f = self.features;
-        let any = |marks: &[(bool, bool)]| marks.iter().fold((false, false), |a, m| (a.0 || m.0, a.1 || m.1));
+        let any = |marks: &[(bool, bool)]| {
+            marks
+                .iter()
+                .fold((false, false), |a, m| (a.0 || m.0, a.1 || m.1))
+        };
         let (zq, ze) = any(&f.zh_marks[i0..i1]);
         let (eq, ee) = any(&f.en_marks[j0..j1]);
         -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64
@@ -412,7 +483,10 @@ fn log_two_tail(x: f64) -> f64 {
     // Abramowitz-Stegun 7.1.26 for erfc.
     let z = x / std::f64::consts::SQRT_2;
     let t = 1.0 / (1.0 + 0.327_591_1 * z);
-    let poly = t * (0.254_829_592 + t * (-0.284_496_736 + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
     let erfc = poly * (-z * z).exp();
     erfc.max(1e-12).ln()
 }

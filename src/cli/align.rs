@@ -62,7 +62,10 @@ pub fn run(args: &Args) -> Result<()> {
         Some(f) => f,
         None if to_stdout => Format::Align,
         None => Format::from_path(&args.output).with_context(|| {
-            format!("{}: cannot tell the format from the extension; use --format tmx|tsv|json|align", args.output.display())
+            format!(
+                "{}: cannot tell the format from the extension; use --format tmx|tsv|json|align",
+                args.output.display()
+            )
         })?,
     };
     if !to_stdout {
@@ -75,38 +78,56 @@ pub fn run(args: &Args) -> Result<()> {
     let zh_opts = args.read.zh_options();
     let zh = document::read(&args.zh, Lang::Zh, args.read.presegmented, &zh_opts)?;
     let en = document::read(&args.en, Lang::En, args.read.presegmented, &zh_opts)?;
-    let traditional = tokenize::looks_traditional(&zh.iter().map(|s| s.text.as_str()).collect::<String>());
-    let config = Config { glossary, ..Config::default() };
+    let traditional =
+        tokenize::looks_traditional(&zh.iter().map(|s| s.text.as_str()).collect::<String>());
+    let config = Config {
+        glossary,
+        ..Config::default()
+    };
     let alignment = pipeline::align_sentences(zh, en, &config);
 
     let opts = ExportOptions {
-        src_lang: args.src_lang.clone().unwrap_or_else(|| if traditional { "zh-TW" } else { "zh-CN" }.into()),
+        src_lang: args
+            .src_lang
+            .clone()
+            .unwrap_or_else(|| if traditional { "zh-TW" } else { "zh-CN" }.into()),
         tgt_lang: args.tgt_lang.clone(),
         en_source: args.en_source,
         units: match args.tmx_units {
             Units::Bead => TmxUnits::Bead,
             Units::Sentence => TmxUnits::Sentence,
         },
-        doc_name: args.zh.file_name().map(|n| n.to_string_lossy().into_owned()),
+        doc_name: args
+            .zh
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
         ..ExportOptions::default()
     };
     if to_stdout {
         let mut out = std::io::stdout().lock();
         export::write(&alignment, format, &opts, &mut out).or_else(ignore_broken_pipe)?;
     } else {
-        export::write_file(&args.output, |w| export::write(&alignment, format, &opts, w))?;
+        export::write_file(&args.output, |w| {
+            export::write(&alignment, format, &opts, w)
+        })?;
     }
     if !args.quiet {
         eprintln!("{}", summary(&alignment, started.elapsed().as_secs_f64()));
         if alignment.mean_confidence() < 0.3 && alignment.beads.len() >= 5 {
-            eprintln!("warning: mean confidence is very low: are these two files really a translation pair?");
+            eprintln!(
+                "warning: mean confidence is very low: are these two files really a translation pair?"
+            );
         }
     }
     Ok(())
 }
 
 fn ignore_broken_pipe(err: std::io::Error) -> std::io::Result<()> {
-    if err.kind() == std::io::ErrorKind::BrokenPipe { Ok(()) } else { Err(err) }
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(err)
+    }
 }
 
 /// Refuses to write over one of the inputs.
@@ -114,7 +135,10 @@ pub fn refuse_overwriting_input(output: &Path, inputs: &[&Path]) -> Result<()> {
     let out = std::fs::canonicalize(output).ok();
     for input in inputs {
         if out.is_some() && out == std::fs::canonicalize(input).ok() {
-            bail!("{}: the output would overwrite an input file", output.display());
+            bail!(
+                "{}: the output would overwrite an input file",
+                output.display()
+            );
         }
     }
     Ok(())

@@ -25,10 +25,19 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<()> {
-    let verses = args.verses.as_ref().map(|v| (v[0].as_path(), v[1].as_path()));
+    let verses = args
+        .verses
+        .as_ref()
+        .map(|v| (v[0].as_path(), v[1].as_path()));
     if !args.run {
-        let test = args.test.as_ref().context("give TEST_DIR, or --run to align the corpus first")?;
-        print!("{}", eval::evaluate_dirs(&args.gold, test, verses)?.to_text());
+        let test = args
+            .test
+            .as_ref()
+            .context("give TEST_DIR, or --run to align the corpus first")?;
+        print!(
+            "{}",
+            eval::evaluate_dirs(&args.gold, test, verses)?.to_text()
+        );
         return Ok(());
     }
     let corpus = &args.gold;
@@ -40,26 +49,48 @@ pub fn run(args: &Args) -> Result<()> {
     for name in &names {
         let stem = name.trim_end_matches(".align");
         let read = |side: &str, lang| {
-            document::read(&corpus.join(side).join(format!("{stem}.txt")), lang, true, &ZhOptions::default())
+            document::read(
+                &corpus.join(side).join(format!("{stem}.txt")),
+                lang,
+                true,
+                &ZhOptions::default(),
+            )
         };
-        let al = pipeline::align_sentences(read("zh", Lang::Zh)?, read("en", Lang::En)?, &Config::default());
+        let al = pipeline::align_sentences(
+            read("zh", Lang::Zh)?,
+            read("en", Lang::En)?,
+            &Config::default(),
+        );
         let gold = eval::read_align(&gold_dir.join(name))?;
         let mut test = eval::align_beads(&al.beads);
         if let Some((zv, ev)) = verses {
             let (zv, ev) = (eval::read_verses(zv)?, eval::read_verses(ev)?);
-            let merged = eval::merge_verses(&test.iter().map(|(b, _)| b.clone()).collect::<Vec<_>>(), &zv, &ev);
+            let merged = eval::merge_verses(
+                &test.iter().map(|(b, _)| b.clone()).collect::<Vec<_>>(),
+                &zv,
+                &ev,
+            );
             test = merged.into_iter().map(|b| (b, 1.0)).collect();
         }
         scored.push((gold.clone(), test.clone()));
         loaded.names.push(name.clone());
-        loaded.pairs.push((gold, test.into_iter().map(|(b, _)| b).collect()));
+        loaded
+            .pairs
+            .push((gold, test.into_iter().map(|(b, _)| b).collect()));
     }
     let report = eval::report(&loaded);
     print!("{}", report.to_text());
     println!();
-    print!("{}", eval::type_table_text(&eval::type_table(&loaded.pairs), 3));
+    print!(
+        "{}",
+        eval::type_table_text(&eval::type_table(&loaded.pairs), 3)
+    );
     println!();
     print!("{}", eval::calibration_text(&eval::calibrate(&scored)));
-    println!("aligned {} documents in {:.2} s", names.len(), started.elapsed().as_secs_f64());
+    println!(
+        "aligned {} documents in {:.2} s",
+        names.len(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }

@@ -55,6 +55,9 @@ pub struct ReadOpts {
 
 impl ReadOpts {
     pub fn zh_options(&self) -> amur::segment::ZhOptions {
-        amur::segment::ZhOptions { split_at_semicolon: self.split_semicolon, split_at_ellipsis: self.split_ellipsis }
+        amur::segment::ZhOptions {
+            split_at_semicolon: self.split_semicolon,
+            split_at_ellipsis: self.split_ellipsis,
+        }
     }
 }

@@ -19,7 +19,12 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<()> {
-    let sentences = document::read(&args.file, args.lang, args.read.presegmented, &args.read.zh_options())?;
+    let sentences = document::read(
+        &args.file,
+        args.lang,
+        args.read.presegmented,
+        &args.read.zh_options(),
+    )?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for s in sentences {
         if writeln!(out, "{}", s.text).is_err() {
