@@ -23,21 +23,39 @@ impl Band {
 
     /// Cells within `width` columns of a monotone guide path from (0, 0) to (n, m).
     pub fn around(guide: &[(usize, usize)], n: usize, m: usize, width: usize) -> Band {
+        let points: Vec<(usize, usize, usize)> =
+            guide.iter().map(|&(i, j)| (i, j, width)).collect();
+        Band::around_widths(&points, n, m, width)
+    }
+
+    /// Cells near a monotone guide whose points (i, j, w) each carry their own half-width;
+    /// the ends (0, 0) and (n, m) get `end_width`.
+    pub fn around_widths(
+        guide: &[(usize, usize, usize)],
+        n: usize,
+        m: usize,
+        end_width: usize,
+    ) -> Band {
         let mut lo = vec![usize::MAX; n + 1];
         let mut hi = vec![0; n + 1];
-        let mut mark = |i: usize, j: usize| {
+        let mut mark = |i: usize, j: usize, width: usize| {
             lo[i] = lo[i].min(j.saturating_sub(width));
             hi[i] = hi[i].max((j + width).min(m));
         };
         let mut points = guide.to_vec();
-        points.insert(0, (0, 0));
-        points.push((n, m));
+        points.insert(0, (0, 0, end_width));
+        points.push((n, m, end_width));
         for w in points.windows(2) {
-            let ((i0, j0), (i1, j1)) = (w[0], w[1]);
-            mark(i0, j0);
-            mark(i0, j1.max(j0));
+            let ((i0, j0, w0), (i1, j1, w1)) = (w[0], w[1]);
+            let width = w0.max(w1);
+            mark(i0, j0, width);
+            mark(i0, j1.max(j0), width);
             for i in i0 + 1..=i1 {
-                mark(i, j0 + (j1.saturating_sub(j0)) * (i - i0) / (i1 - i0));
+                mark(
+                    i,
+                    j0 + (j1.saturating_sub(j0)) * (i - i0) / (i1 - i0),
+                    width,
+                );
             }
         }
         // Connect consecutive rows so that every row can be entered from the one before.
@@ -71,8 +89,46 @@ pub struct Step {
     pub score: f64,
 }
 
+/// Number of bead shapes.
+const NS: usize = SHAPES.len();
+/// Rows whose bead scores are computed together (in parallel) before the DP consumes them.
+const WINDOW: usize = 1024;
+
+/// Scores of every bead shape ending at each cell of row `i` (−∞ where the bead would leave
+/// the band or the grid).
+fn row_scores<F>(i: usize, band: &Band, score: &F) -> Vec<[f32; NS]>
+where
+    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
+{
+    (band.lo[i]..=band.hi[i])
+        .map(|j| {
+            std::array::from_fn(|k| {
+                let (a, b) = SHAPES[k];
+                if i < a || j < b || !band.contains(i - a, j - b) || (a == 0 && j - b < band.lo[i])
+                {
+                    f32::NEG_INFINITY
+                } else {
+                    score(i - a, i, j - b, j, k) as f32
+                }
+            })
+        })
+        .collect()
+}
+
+/// Row scores for rows `rows`, computed in parallel.
+fn window_scores<F>(rows: std::ops::Range<usize>, band: &Band, score: &F) -> Vec<Vec<[f32; NS]>>
+where
+    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
+{
+    rows.into_par_iter()
+        .with_min_len(16)
+        .map(|i| row_scores(i, band, score))
+        .collect()
+}
+
 /// The best path through the band, by maximum total score. `score(i0, i1, j0, j1, shape)`
-/// scores bead (zh i0..i1, en j0..j1). `shapes` limits the shapes tried (indices into SHAPES).
+/// scores bead (zh i0..i1, en j0..j1) of shape `SHAPES[shape]`. Bead scores are computed a
+/// window of rows at a time in parallel; the DP itself is a cheap sequential max.
 pub fn best_path<F>(n: usize, m: usize, band: &Band, score: &F) -> Vec<Step>
 where
     F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
@@ -85,54 +141,29 @@ where
         .map(|i| vec![u8::MAX; band.hi[i] + 1 - band.lo[i]])
         .collect();
     best[0][0] = 0.0;
-    for i in 0..=n {
-        let (lo, hi) = (band.lo[i], band.hi[i]);
-        let prev = &best;
-        let cells: Vec<(f64, u8)> = (lo..=hi)
-            .into_par_iter()
-            .map(|j| {
+    for start in (0..=n).step_by(WINDOW) {
+        let scores = window_scores(start..(start + WINDOW).min(n + 1), band, score);
+        for (r, row) in scores.iter().enumerate() {
+            let i = start + r;
+            let lo = band.lo[i];
+            for (c, cell) in row.iter().enumerate() {
+                let j = lo + c;
+                if i == 0 && j == 0 {
+                    continue;
+                }
                 let mut top = (f64::NEG_INFINITY, u8::MAX);
                 for (k, &(a, b)) in SHAPES.iter().enumerate() {
-                    if a == 0 || i < a || j < b || !band.contains(i - a, j - b) {
+                    let s = cell[k];
+                    if s == f32::NEG_INFINITY {
                         continue;
                     }
-                    let from = prev[i - a][j - b - band.lo[i - a]];
-                    if from == f64::NEG_INFINITY {
-                        continue;
-                    }
-                    let s = from + score(i - a, i, j - b, j, k);
-                    if s > top.0 {
-                        top = (s, k as u8);
+                    let from = best[i - a][j - b - band.lo[i - a]];
+                    if from + (s as f64) > top.0 {
+                        top = (from + s as f64, k as u8);
                     }
                 }
-                top
-            })
-            .collect();
-        for (off, (s, k)) in cells.into_iter().enumerate() {
-            if i == 0 && off + lo == 0 {
-                continue;
-            }
-            best[i][off] = s;
-            back[i][off] = k;
-        }
-        // Shapes with no Chinese sentence move along the row: left to right.
-        for (k, &(a, b)) in SHAPES.iter().enumerate() {
-            if a != 0 {
-                continue;
-            }
-            for j in lo.max(b)..=hi {
-                if j - b < lo {
-                    continue;
-                }
-                let from = best[i][j - b - lo];
-                if from == f64::NEG_INFINITY {
-                    continue;
-                }
-                let s = from + score(i, i, j - b, j, k);
-                if s > best[i][j - lo] {
-                    best[i][j - lo] = s;
-                    back[i][j - lo] = k as u8;
-                }
+                best[i][c] = top.0;
+                back[i][c] = top.1;
             }
         }
     }
@@ -171,19 +202,53 @@ fn trace(n: usize, m: usize, band: &Band, best: &[Vec<f64>], back: &[Vec<u8>]) -
     steps
 }
 
-/// How close a path comes to the band's edges (in columns), ignoring the grid's own borders.
-pub fn edge_margin(path: &[Step], band: &Band, m: usize) -> usize {
-    let mut margin = usize::MAX;
-    for s in path {
-        let (i, j) = (s.i1, s.j1);
-        if band.lo[i] > 0 {
-            margin = margin.min(j - band.lo[i]);
-        }
-        if band.hi[i] < m {
-            margin = margin.min(band.hi[i] - j);
+/// The longest chain of points increasing in both coordinates (anchors that agree with each
+/// other); O(k log k).
+pub fn monotone_chain(points: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut sorted = points.to_vec();
+    // Equal i: larger j first, so two points on one row never both enter the chain.
+    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    sorted.dedup();
+    let mut tails: Vec<usize> = Vec::new(); // index into sorted of the chain end of each length
+    let mut parent: Vec<Option<usize>> = vec![None; sorted.len()];
+    for (k, p) in sorted.iter().enumerate() {
+        let len = tails.partition_point(|&t| sorted[t].1 < p.1);
+        parent[k] = len.checked_sub(1).map(|l| tails[l]);
+        if len == tails.len() {
+            tails.push(k);
+        } else {
+            tails[len] = k;
         }
     }
-    margin
+    let mut chain = Vec::new();
+    let mut at = tails.last().copied();
+    while let Some(k) = at {
+        chain.push(sorted[k]);
+        at = parent[k];
+    }
+    chain.reverse();
+    chain
+}
+
+/// How close each step's end comes to the band's edges (in columns), ignoring the grid's own
+/// borders (usize::MAX where neither edge is a band edge).
+pub fn edge_margins(path: &[Step], band: &Band, m: usize) -> Vec<usize> {
+    path.iter()
+        .map(|s| {
+            let (i, j) = (s.i1, s.j1);
+            let low = if band.lo[i] > 0 {
+                j - band.lo[i]
+            } else {
+                usize::MAX
+            };
+            let high = if band.hi[i] < m {
+                band.hi[i] - j
+            } else {
+                usize::MAX
+            };
+            low.min(high)
+        })
+        .collect()
 }
 
 /// Posterior probability of each step of `path` under all paths through the band, with scores
@@ -193,32 +258,31 @@ where
     F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
 {
     let m = band.hi[n];
+    let scores = window_scores(0..n + 1, band, score);
     let mut fwd = table(n, band, f64::NEG_INFINITY);
     fwd[0][0] = 0.0;
     for i in 0..=n {
-        let (lo, hi) = (band.lo[i], band.hi[i]);
-        for j in lo..=hi {
+        let lo = band.lo[i];
+        for (c, cell) in scores[i].iter().enumerate() {
+            let j = lo + c;
             if i == 0 && j == 0 {
                 continue;
             }
             let mut acc = f64::NEG_INFINITY;
             for (k, &(a, b)) in SHAPES.iter().enumerate() {
-                if i < a || j < b || !band.contains(i - a, j - b) {
-                    continue;
-                }
-                let from = fwd[i - a][j - b - band.lo[i - a]];
-                if from > f64::NEG_INFINITY {
-                    acc = log_add(acc, from + score(i - a, i, j - b, j, k) / temperature);
+                if cell[k] > f32::NEG_INFINITY {
+                    let from = fwd[i - a][j - b - band.lo[i - a]];
+                    acc = log_add(acc, from + cell[k] as f64 / temperature);
                 }
             }
-            fwd[i][j - lo] = acc;
+            fwd[i][c] = acc;
         }
     }
     let mut bwd = table(n, band, f64::NEG_INFINITY);
     bwd[n][m - band.lo[n]] = 0.0;
     for i in (0..=n).rev() {
-        let (lo, hi) = (band.lo[i], band.hi[i]);
-        for j in (lo..=hi).rev() {
+        let lo = band.lo[i];
+        for j in (lo..=band.hi[i]).rev() {
             if i == n && j == m {
                 continue;
             }
@@ -227,9 +291,12 @@ where
                 if !band.contains(i + a, j + b) {
                     continue;
                 }
-                let to = bwd[i + a][j + b - band.lo[i + a]];
-                if to > f64::NEG_INFINITY {
-                    acc = log_add(acc, to + score(i, i + a, j, j + b, k) / temperature);
+                let s = scores[i + a][j + b - band.lo[i + a]][k];
+                if s > f32::NEG_INFINITY {
+                    acc = log_add(
+                        acc,
+                        bwd[i + a][j + b - band.lo[i + a]] + s as f64 / temperature,
+                    );
                 }
             }
             bwd[i][j - lo] = acc;
@@ -292,6 +359,15 @@ mod tests {
         let band = Band::around(&[], 60, 60, 4);
         assert!(band.cells() < 61 * 61 / 4);
         assert_eq!(best_path(60, 60, &band, &f), full);
+    }
+
+    #[test]
+    fn the_chain_keeps_agreeing_anchors_and_drops_strays() {
+        let points = [(1, 1), (2, 3), (3, 40), (4, 5), (6, 7), (7, 2), (9, 12)];
+        assert_eq!(
+            monotone_chain(&points),
+            vec![(1, 1), (2, 3), (4, 5), (6, 7), (9, 12)]
+        );
     }
 
     #[test]

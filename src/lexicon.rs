@@ -220,6 +220,13 @@ impl DocLexicon {
             .collect();
         caps.sort_unstable();
         caps.dedup();
+        // Capitalised words by first letter: a close transliteration starts with the same one.
+        let mut by_initial: HashMap<char, Vec<&str>> = HashMap::new();
+        for cap in caps {
+            if let Some(c) = cap.chars().next() {
+                by_initial.entry(c).or_default().push(cap);
+            }
+        }
         let candidates: Vec<(u32, Vec<String>)> = (0..self.words.len() as u32)
             .map(|id| (id, name_forms(&self.words[id as usize], tokenizer)))
             .filter(|(_, forms)| !forms.is_empty())
@@ -227,10 +234,16 @@ impl DocLexicon {
         let found: Vec<(u32, String)> = candidates
             .par_iter()
             .flat_map_iter(|(id, forms)| {
-                caps.iter()
-                    .filter(|cap| forms.iter().any(|f| name_matches(f, cap)))
-                    .map(|cap| (*id, cap.to_string()))
-                    .collect::<Vec<_>>()
+                let mut hits: Vec<(u32, String)> = Vec::new();
+                for form in forms {
+                    let Some(bucket) = form.chars().next().and_then(|c| by_initial.get(&c)) else {
+                        continue;
+                    };
+                    for cap in bucket.iter().filter(|cap| name_matches(form, cap)) {
+                        hits.push((*id, cap.to_string()));
+                    }
+                }
+                hits
             })
             .collect();
         for (id, cap) in found {
@@ -285,9 +298,11 @@ fn char_pinyin(c: char) -> Option<String> {
     (!plain.is_empty()).then_some(plain)
 }
 
-/// The CC-CEDICT renderings of a simplified Chinese word, each as its stemmed content words.
-/// Definitions that are cross-references or classifiers are dropped, parenthesised text is
-/// removed, and definitions of more than three content words are too vague to use.
+/// The CC-CEDICT renderings of a simplified Chinese word: the first three stemmed content
+/// words of its definitions, main senses first (later senses of polysemous function words
+/// mostly add noise). Definitions that are cross-references or classifiers are dropped,
+/// parenthesised text is removed, and definitions of more than three content words are too
+/// vague to use.
 pub fn dictionary_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = Vec::new();
     for entry in DICTIONARY

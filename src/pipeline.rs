@@ -23,31 +23,45 @@ pub struct Config {
 
 /// Grid cells up to which a block is searched in full; larger blocks use a band.
 const FULL_SEARCH_CELLS: usize = 250_000;
+/// Half-width of the first band around the anchors (it doubles while the path hugs an edge).
+const BAND_WIDTH: usize = 16;
+/// Units per side of the coarse grid that guides the search of long blocks.
+const COARSE_UNITS: usize = 1500;
+/// How many times a band is re-centred on its path and doubled before its path is accepted.
+const MAX_WIDENINGS: usize = 3;
+/// Steps on each side of a near-edge step whose band is widened.
+const WIDEN_REACH: usize = 64;
 /// Temperature of the bead posteriors that become confidences.
 const TEMPERATURE: f64 = 1.0;
 
 /// Aligns two sentence lists. Paragraph numbers on the sentences are hard boundaries when
 /// both sides have the same number of paragraphs.
 pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) -> Alignment {
+    let t0 = std::time::Instant::now();
     let tokenizer = Tokenizer::shared();
     let zh_simplified: Vec<String> = zh.par_iter().map(|s| to_simplified(&s.text)).collect();
     let zh_tokens: Vec<ZhTokens> = zh.par_iter().map(|s| tokenizer.zh(&s.text)).collect();
     let en_tokens: Vec<EnTokens> = en.par_iter().map(|s| tokenizer.en(&s.text)).collect();
+    trace(&t0, "tokenized");
     let mut lex = DocLexicon::build(&zh_tokens, &en_tokens, &config.glossary, tokenizer);
+    trace(&t0, "lexicon");
     let blocks = blocks(&zh, &en);
 
     let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
     let scorer = Scorer::new(&features, &lex, config.params.clone());
-    let mut path = search(&scorer, &blocks);
+    let mut path = search(&scorer, &blocks, None);
+    trace(&t0, "pass 1");
     if !config.single_pass && !path.is_empty() {
         let shares = shape_shares(&path);
         let sd = length_spread(&path, &features, scorer.ratio());
         learn_associations(&mut lex, &path, &zh_tokens, &en_tokens);
+        trace(&t0, "learned");
         let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
         let mut scorer = Scorer::new(&features, &lex, config.params.clone());
         scorer.set_prior(&shares);
         scorer.set_variance(sd);
-        path = search(&scorer, &blocks);
+        path = search(&scorer, &blocks, Some(&path));
+        trace(&t0, "pass 2");
         return finish(zh, en, &scorer, &blocks, path);
     }
     finish(zh, en, &scorer, &blocks, path)
@@ -75,12 +89,37 @@ fn paragraph_ranges(sentences: &[Sentence]) -> Vec<Range<usize>> {
     out
 }
 
-/// The best path of every block, in document coordinates.
-fn search(scorer: &Scorer, blocks: &[(Range<usize>, Range<usize>)]) -> Vec<Step> {
+/// The best path of every block, in document coordinates. Long blocks are searched in a band
+/// around a guide: the previous pass's path when there is one, else a chain of anchors.
+fn search(
+    scorer: &Scorer,
+    blocks: &[(Range<usize>, Range<usize>)],
+    previous: Option<&[Step]>,
+) -> Vec<Step> {
     blocks
         .par_iter()
         .flat_map_iter(|(zr, er)| {
-            let (path, _, _) = block_path(scorer, zr, er, &[]);
+            let guide: Vec<(usize, usize)> = match previous {
+                Some(path) => path
+                    .iter()
+                    .filter(|s| {
+                        s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end
+                    })
+                    .map(|s| (s.i1 - zr.start, s.j1 - er.start))
+                    .collect(),
+                None => coarse_guide(scorer, zr, er),
+            };
+            // A coarse guide is only as precise as its units are long.
+            let unit = zr
+                .len()
+                .div_ceil(COARSE_UNITS)
+                .max(er.len().div_ceil(COARSE_UNITS));
+            let width = if previous.is_some() {
+                BAND_WIDTH / 2
+            } else {
+                BAND_WIDTH.max(unit)
+            };
+            let (path, _, _) = block_path(scorer, zr, er, &guide, width);
             path.into_iter().map(move |s| Step {
                 i0: s.i0 + zr.start,
                 i1: s.i1 + zr.start,
@@ -89,6 +128,26 @@ fn search(scorer: &Scorer, blocks: &[(Range<usize>, Range<usize>)]) -> Vec<Step>
                 ..s
             })
         })
+        .collect()
+}
+
+/// A guide for a long block: the best path on a coarse grid whose units are runs of
+/// sentences (about [`COARSE_UNITS`] per side), mapped back to sentence coordinates. Empty
+/// for blocks small enough to search in full.
+fn coarse_guide(scorer: &Scorer, zr: &Range<usize>, er: &Range<usize>) -> Vec<(usize, usize)> {
+    let (n, m) = (zr.len(), er.len());
+    if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
+        return Vec::new();
+    }
+    let kz = n.div_ceil(COARSE_UNITS).max(1);
+    let ke = m.div_ceil(n.div_ceil(kz)).max(1);
+    let coarse = scorer.features.merged(zr, er, kz, ke);
+    let coarse_scorer = Scorer::new(&coarse, scorer.lex, scorer.params.clone());
+    let (cn, cm) = (coarse.zh_len.len(), coarse.en_len.len());
+    let width = (cn.max(cm) / 25).max(2 * BAND_WIDTH);
+    let (path, _, _) = block_path(&coarse_scorer, &(0..cn), &(0..cm), &[], width);
+    path.iter()
+        .map(|s| ((s.i1 * kz).min(n), (s.j1 * ke).min(m)))
         .collect()
 }
 
@@ -107,23 +166,25 @@ fn band_columns(band: &Band, i: usize) -> Range<usize> {
 }
 
 /// Searches one block (in block coordinates): in full when small, else in a band around the
-/// guide (the diagonal when empty) that widens until the best path stays clear of its edges.
+/// guide (the diagonal when empty). Where the best path comes near the band's edge, the band
+/// is re-centred on the path and widened there, and the search repeats (a few times at most).
 fn block_path(
     scorer: &Scorer,
     zr: &Range<usize>,
     er: &Range<usize>,
     guide: &[(usize, usize)],
+    width: usize,
 ) -> (Vec<Step>, Band, Pairs) {
     let (n, m) = (zr.len(), er.len());
-    let mut width = 32.max((n.max(m) as f64).sqrt() as usize);
-    let mut guide = guide.to_vec();
+    let full = n == 0 || m == 0 || (n + 1) * (m + 1) <= FULL_SEARCH_CELLS;
+    let mut band = if full {
+        Band::full(n, m)
+    } else {
+        Band::around(guide, n, m, width)
+    };
+    let mut attempt = 0;
     loop {
-        let full = n == 0 || m == 0 || (n + 1) * (m + 1) <= FULL_SEARCH_CELLS || width >= n.max(m);
-        let band = if full {
-            Band::full(n, m)
-        } else {
-            Band::around(&guide, n, m, width)
-        };
+        attempt += 1;
         let pairs = scorer.pairs(zr.start..zr.end, |i| {
             let c = band_columns(&band, i - zr.start);
             c.start + er.start..c.end + er.start
@@ -139,11 +200,31 @@ fn block_path(
             )
         };
         let path = align::best_path(n, m, &band, &f);
-        if full || align::edge_margin(&path, &band, m) > width / 4 {
+        let margins = align::edge_margins(&path, &band, m);
+        let near: Vec<usize> = (0..path.len())
+            .filter(|&k| margins[k] <= width / 4)
+            .collect();
+        trace_block(n, m, band.cells(), near.len());
+        if full || attempt == MAX_WIDENINGS || near.is_empty() {
             return (path, band, pairs);
         }
-        guide = path.iter().map(|s| (s.i1, s.j1)).collect();
-        width *= 2;
+        let mut wide = vec![false; path.len()];
+        for &k in &near {
+            wide[k.saturating_sub(WIDEN_REACH)..(k + WIDEN_REACH).min(path.len())].fill(true);
+        }
+        let widen = 4usize.pow(attempt as u32);
+        let points: Vec<(usize, usize, usize)> = path
+            .iter()
+            .zip(&wide)
+            .map(|(s, &w)| (s.i1, s.j1, if w { width * widen } else { width }))
+            .collect();
+        band = Band::around_widths(&points, n, m, width);
+    }
+}
+
+fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize) {
+    if std::env::var_os("AMUR_TRACE").is_some() {
+        eprintln!("  block {n}x{m}: {cells} cells, {near_edge} steps near the band's edge");
     }
 }
 
@@ -258,7 +339,7 @@ fn finish(
                 Band::full(n, m)
             } else {
                 let guide: Vec<(usize, usize)> = local.iter().map(|s| (s.i1, s.j1)).collect();
-                Band::around(&guide, n, m, 16)
+                Band::around(&guide, n, m, BAND_WIDTH / 2)
             };
             let pairs = scorer.pairs(zr.start..zr.end, |i| {
                 let c = band_columns(&band, i - zr.start);
@@ -287,4 +368,10 @@ fn finish(
         })
         .collect();
     Alignment { zh, en, beads }
+}
+
+fn trace(t0: &std::time::Instant, what: &str) {
+    if std::env::var_os("AMUR_TRACE").is_some() {
+        eprintln!("{:>8.3} s  {what}", t0.elapsed().as_secs_f64());
+    }
 }

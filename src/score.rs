@@ -11,6 +11,7 @@
 use crate::lexicon::{DocLexicon, Source};
 use crate::tokenize::{EnTokens, ZhTokens};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Bead shapes the aligner considers: (Chinese sentences, English sentences).
@@ -49,15 +50,9 @@ pub struct Params {
 
 impl Default for Params {
     fn default() -> Self {
-        let env = |k: &str, d: f64| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(d)
-        };
         Params {
-            p_match: env("AMUR_P", 0.1),
-            lexical: env("AMUR_LEX", 1.0),
+            p_match: 0.1,
+            lexical: 1.0,
             glossary: 2.0,
             number_hit: 2.0,
             number_miss: 0.5,
@@ -139,6 +134,64 @@ impl Features {
     }
 }
 
+impl Features {
+    /// Features of a coarser grid: runs of `kz` Chinese and `ke` English sentences of the
+    /// block merged into one unit each, for a quick first search of long documents.
+    pub fn merged(&self, zr: &Range<usize>, er: &Range<usize>, kz: usize, ke: usize) -> Features {
+        fn union(lists: &[Vec<u32>]) -> Vec<u32> {
+            let mut v: Vec<u32> = lists.iter().flatten().copied().collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        fn any(marks: &[(bool, bool)]) -> (bool, bool) {
+            marks
+                .iter()
+                .fold((false, false), |a, m| (a.0 || m.0, a.1 || m.1))
+        }
+        let zc: Vec<Range<usize>> = (zr.start..zr.end)
+            .step_by(kz)
+            .map(|s| s..(s + kz).min(zr.end))
+            .collect();
+        let ec: Vec<Range<usize>> = (er.start..er.end)
+            .step_by(ke)
+            .map(|s| s..(s + ke).min(er.end))
+            .collect();
+        Features {
+            zh_words: zc
+                .iter()
+                .map(|r| union(&self.zh_words[r.clone()]))
+                .collect(),
+            zh_cover: zc
+                .iter()
+                .map(|r| union(&self.zh_cover[r.clone()]))
+                .collect(),
+            en_stems: ec
+                .iter()
+                .map(|r| union(&self.en_stems[r.clone()]))
+                .collect(),
+            zh_len: zc
+                .iter()
+                .map(|r| self.zh_len[r.clone()].iter().sum())
+                .collect(),
+            en_len: ec
+                .iter()
+                .map(|r| self.en_len[r.clone()].iter().sum())
+                .collect(),
+            zh_numbers: zc
+                .iter()
+                .map(|r| self.zh_numbers[r.clone()].concat())
+                .collect(),
+            en_numbers: ec
+                .iter()
+                .map(|r| self.en_numbers[r.clone()].concat())
+                .collect(),
+            zh_marks: zc.iter().map(|r| any(&self.zh_marks[r.clone()])).collect(),
+            en_marks: ec.iter().map(|r| any(&self.en_marks[r.clone()])).collect(),
+        }
+    }
+}
+
 /// Scores beads of one document pair.
 pub struct Scorer<'a> {
     pub features: &'a Features,
@@ -153,6 +206,8 @@ pub struct Scorer<'a> {
     variance: f64,
     /// log prior of each shape, indexed like [`SHAPES`].
     log_prior: Vec<f64>,
+    /// Stem id → English sentences containing it.
+    stem_sentences: Vec<Vec<u32>>,
     /// Per Chinese sentence: evidence if every word misses, by English span length, and the
     /// gain of each word's match over its miss.
     zh_miss: Vec<[f64; SPAN]>,
@@ -166,6 +221,8 @@ pub struct Scorer<'a> {
 
 /// Span lengths covered by the evidence tables (0..SPAN sentences).
 const SPAN: usize = 6;
+/// Most occurrences of a word that may still pair up as anchors.
+const ANCHOR_MAX: usize = 12;
 /// Words of a sentence that count as evidence (bits of a u64 mask).
 const MAX_BITS: usize = 64;
 
@@ -232,6 +289,7 @@ impl<'a> Scorer<'a> {
             ratio,
             variance: 0.0,
             log_prior: Vec::new(),
+            stem_sentences,
             zh_miss: Vec::new(),
             zh_gain: Vec::new(),
             en_bits: Vec::new(),
@@ -326,6 +384,57 @@ impl<'a> Scorer<'a> {
         self.en_gain = en_gain;
     }
 
+    /// Candidate anchors of a block, in block coordinates: a Chinese word found in as many
+    /// Chinese sentences of the block as its renderings are found in English sentences (at
+    /// most [`ANCHOR_MAX`] of each) pairs its k-th occurrence with the k-th English one.
+    pub fn anchor_points(&self, zr: &Range<usize>, er: &Range<usize>) -> Vec<(usize, usize)> {
+        let f = self.features;
+        let mut occurrences: HashMap<u32, Vec<usize>> = HashMap::new();
+        for i in zr.clone() {
+            for &w in &f.zh_words[i] {
+                let list = occurrences.entry(w).or_default();
+                if list.len() <= ANCHOR_MAX {
+                    list.push(i);
+                }
+            }
+        }
+        let mut points = Vec::new();
+        for (w, zh_at) in occurrences {
+            if zh_at.len() > ANCHOR_MAX {
+                continue;
+            }
+            let mut en_at: Vec<usize> = Vec::new();
+            for r in &self.lex.renderings[w as usize] {
+                let sentences = &self.stem_sentences[r.stems[0] as usize];
+                if sentences.len() > 4 * ANCHOR_MAX {
+                    continue;
+                }
+                for &j in sentences {
+                    let j = j as usize;
+                    if er.contains(&j)
+                        && r.stems
+                            .iter()
+                            .all(|s| f.en_stems[j].binary_search(s).is_ok())
+                    {
+                        en_at.push(j);
+                    }
+                }
+            }
+            en_at.sort_unstable();
+            en_at.dedup();
+            if en_at.len() != zh_at.len() {
+                continue;
+            }
+            points.extend(
+                zh_at
+                    .iter()
+                    .zip(&en_at)
+                    .map(|(&i, &j)| (i - zr.start, j - er.start)),
+            );
+        }
+        points
+    }
+
     /// The match masks of one sentence pair (see [`Pairs`]).
     pub fn pair_masks(&self, i: usize, j: usize) -> (u64, u64) {
         let f = self.features;
@@ -392,9 +501,7 @@ impl<'a> Scorer<'a> {
         }
         let lz: f64 = f.zh_len[i0..i1].iter().sum();
         let le: f64 = f.en_len[j0..j1].iter().sum();
-        if std::env::var("AMUR_NOLEN").is_err() {
-            total += self.length_score(lz, le);
-        }
+        total += self.length_score(lz, le);
         total += self.lexical(pairs, i0, i1, j0, j1);
         total += self.numbers(i0, i1, j0, j1);
         total += self.marks(i0, i1, j0, j1);
@@ -447,12 +554,21 @@ impl<'a> Scorer<'a> {
 
     fn numbers(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
         let f = self.features;
-        let zh: Vec<u64> = f.zh_numbers[i0..i1].concat();
-        let en: Vec<u64> = f.en_numbers[j0..j1].concat();
-        let hits = zh.iter().filter(|n| en.contains(n)).count()
-            + en.iter().filter(|n| zh.contains(n)).count();
-        let misses = zh.len() + en.len() - hits;
-        hits as f64 * self.params.number_hit / 2.0 - misses as f64 * self.params.number_miss
+        let (zh, en) = (&f.zh_numbers[i0..i1], &f.en_numbers[j0..j1]);
+        if zh.iter().all(Vec::is_empty) && en.iter().all(Vec::is_empty) {
+            return 0.0;
+        }
+        let found = |n: &u64, side: &[Vec<u64>]| side.iter().any(|s| s.contains(n));
+        let (mut hits, mut total) = (0usize, 0usize);
+        for n in zh.iter().flatten() {
+            hits += found(n, en) as usize;
+            total += 1;
+        }
+        for n in en.iter().flatten() {
+            hits += found(n, zh) as usize;
+            total += 1;
+        }
+        hits as f64 * self.params.number_hit / 2.0 - (total - hits) as f64 * self.params.number_miss
     }
 
     fn marks(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
@@ -478,8 +594,26 @@ fn bit_sum(mut mask: u64, gains: &[[f64; SPAN]], len: usize) -> f64 {
     sum
 }
 
-/// log(2·(1 − Φ(x))) for x ≥ 0: the Gale-Church length log-probability, floored.
+/// log(2·(1 − Φ(x))) for x ≥ 0: the Gale-Church length log-probability, floored at
+/// log(1e-12). Read from a table (the scorer calls it millions of times).
 fn log_two_tail(x: f64) -> f64 {
+    const STEP: f64 = 0.01;
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..=1000)
+            .map(|k| log_two_tail_exact(k as f64 * STEP))
+            .collect()
+    });
+    let pos = x / STEP;
+    let k = pos as usize;
+    if k + 1 >= table.len() {
+        return table[table.len() - 1];
+    }
+    let frac = pos - k as f64;
+    table[k] + (table[k + 1] - table[k]) * frac
+}
+
+fn log_two_tail_exact(x: f64) -> f64 {
     // Abramowitz-Stegun 7.1.26 for erfc.
     let z = x / std::f64::consts::SQRT_2;
     let t = 1.0 / (1.0 + 0.327_591_1 * z);
