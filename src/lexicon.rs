@@ -304,18 +304,20 @@ fn char_pinyin(c: char) -> Option<String> {
 /// parenthesised text is removed, and definitions of more than three content words are too
 /// vague to use.
 pub fn dictionary_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>> {
+    let cap: usize = std::env::var("CAP").ok().and_then(|v| v.parse().ok()).unwrap_or(6);
     let mut out: Vec<Vec<String>> = Vec::new();
     for entry in DICTIONARY
         .lookup_entries(word)
         .filter(|e| e.simplified() == word)
     {
+        let start = out.len();
         for def in entry.definitions() {
             let Some(stems) = gloss_stems(def, tokenizer) else {
                 continue;
             };
             for s in stems {
                 let single = vec![s];
-                if !out.contains(&single) {
+                if !out.contains(&single) && out.len() - start < cap {
                     out.push(single);
                 }
             }

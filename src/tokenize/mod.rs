@@ -67,9 +67,12 @@ impl Tokenizer {
         SHARED.get_or_init(Tokenizer::new)
     }
 
-    /// Stems one lower-cased English word with the same stemmer used for sentences.
+    /// Stems one English word as sentences are stemmed: lower-cased, irregular forms to their
+    /// base ("said" → "say", "men" → "man"), then Snowball.
     pub fn stem(&self, word: &str) -> String {
-        self.stemmer.stem(&word.to_lowercase()).into_owned()
+        let lower = word.to_lowercase();
+        let base = irregular_base(&lower).unwrap_or(&lower);
+        self.stemmer.stem(base).into_owned()
     }
 
     /// Tokenizes a Chinese sentence (simplified or traditional; looked up as simplified).
@@ -118,7 +121,7 @@ impl Tokenizer {
             }
             let lower = word.to_lowercase();
             let stop = is_stop_word(&lower);
-            let stem = self.stemmer.stem(&lower).into_owned();
+            let stem = self.stem(&lower);
             let capitalized = word.chars().next().is_some_and(char::is_uppercase);
             out.words.push(EnWord {
                 stem,
@@ -128,6 +131,24 @@ impl Tokenizer {
         }
         out
     }
+}
+
+/// The base form of an irregular English word form ("went" → "go"), from `irregular.txt`.
+pub fn irregular_base(lower: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<std::collections::HashMap<&'static str, &'static str>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for line in include_str!("irregular.txt").lines().filter(|l| !l.starts_with('#')) {
+            let mut words = line.split_whitespace();
+            if let Some(base) = words.next() {
+                for form in words {
+                    map.insert(form, base);
+                }
+            }
+        }
+        map
+    });
+    table.get(lower).copied()
 }
 
 /// Traditional characters to simplified ones, for dictionary lookup only.
@@ -459,6 +480,15 @@ mod tests {
         assert_eq!(z.numbers, vec![3500]);
         assert!(looks_traditional("駐京俄使照會外交部"));
         assert!(!looks_traditional("驻京俄使照会外交部"));
+    }
+
+    #[test]
+    fn irregular_forms_meet_their_base() {
+        let t = Tokenizer::shared();
+        assert_eq!(t.stem("said"), t.stem("say"));
+        assert_eq!(t.stem("Went"), t.stem("go"));
+        assert_eq!(t.stem("children"), t.stem("child"));
+        assert_eq!(t.stem("negotiations"), t.stem("negotiate"));
     }
 
     #[test]
