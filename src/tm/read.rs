@@ -585,6 +585,41 @@ mod tests {
         }
     }
 
+    #[test]
+    fn round_trip_through_the_unit_writer_with_props() {
+        use crate::export::ExportOptions;
+        let mut g = Gen(42);
+        let units: Vec<Unit> = generated(7, 200)
+            .into_iter()
+            .map(|(s, t)| Unit {
+                props: vec![(g.text(), g.text()), ("x-confidence".into(), "0.5".into())],
+                src_lang: "zh-TW".into(),
+                tgt_lang: "en-GB".into(),
+                ..Unit::new(s, t)
+            })
+            .collect();
+        let opts = ExportOptions {
+            src_lang: "zh-TW".into(),
+            ..ExportOptions::default()
+        };
+        let mut xml = Vec::new();
+        assert_eq!(opts.write_tmx_units(&units, &mut xml).unwrap(), units.len());
+        let back = Reader::from_bytes("rt.tmx", xml, &ReadOptions::default())
+            .unwrap()
+            .collect::<Result<Vec<Unit>, _>>()
+            .unwrap();
+        assert_eq!(back.len(), units.len());
+        for (b, u) in back.iter().zip(&units) {
+            assert_eq!(
+                Unit {
+                    line: 0,
+                    ..b.clone()
+                },
+                *u
+            );
+        }
+    }
+
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/data/tm")
