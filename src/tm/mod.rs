@@ -1,15 +1,27 @@
-//! Translation memories: read TMX as a stream of [`Unit`]s.
+//! Translation memories: read TMX (and TSV, CSV, JSON) as a stream of [`Unit`]s, and the jobs
+//! of `amur tm`: [`merge`], [`convert`], [`stats`], [`filter`], [`search`], [`lookup`].
 //!
 //! [`Reader`] streams a TMX file of any size in bounded memory: one `<tu>` at a time, from
 //! TMX 1.1 (`lang`) to 1.4b (`xml:lang`), UTF-8 or UTF-16 (Trados), with inline tags stripped
 //! (for matching) or kept as markup. It never expands entities declared in a DOCTYPE and never
-//! fetches a DTD.
+//! fetches a DTD. [`open`] reads any of the four formats by the file's extension.
+//!
+//! Writing goes through the crate's TMX writer ([`crate::export::ExportOptions::write_tmx_units`])
+//! and, for whole files, the atomic [`crate::export::write_file`].
 
+pub mod convert;
 mod decode;
+pub mod filter;
+pub mod lookup;
+pub mod merge;
 mod read;
+pub mod search;
+pub mod stats;
 
+use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 pub use read::Reader;
 
@@ -135,6 +147,100 @@ impl TmError {
     }
 }
 
+/// A file format translation memories can be read from and written to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TMX 1.1 to 1.4b (written as 1.4b).
+    Tmx,
+    /// `source<TAB>target` lines.
+    Tsv,
+    /// CSV with a `source,target` header.
+    Csv,
+    /// A JSON array of `{"source": .., "target": ..}`.
+    Json,
+}
+
+impl Format {
+    /// The format a file's extension names (`.tmx`, `.tsv`, `.csv`, `.json`, any case).
+    pub fn from_path(path: &Path) -> Option<Format> {
+        path.extension()?.to_str()?.parse().ok()
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Tmx => "tmx",
+            Format::Tsv => "tsv",
+            Format::Csv => "csv",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "tmx" => Ok(Format::Tmx),
+            "tsv" => Ok(Format::Tsv),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            _ => Err(format!(
+                "unknown translation memory format {s:?}: expected tmx, tsv, csv or json"
+            )),
+        }
+    }
+}
+
+/// The units of a translation memory file, in file order, whatever its format.
+pub struct Units {
+    inner: Inner,
+}
+
+enum Inner {
+    Tmx(Box<Reader>),
+    Table(convert::TableReader),
+}
+
+impl Units {
+    /// Units that were not read because they lack a side: a `<tu>` without two languages, an
+    /// empty segment, an empty TSV/CSV/JSON cell.
+    pub fn skipped(&self) -> usize {
+        match &self.inner {
+            Inner::Tmx(r) => r.skipped(),
+            Inner::Table(t) => t.skipped(),
+        }
+    }
+}
+
+impl Iterator for Units {
+    type Item = Result<Unit, TmError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.inner {
+            Inner::Tmx(r) => r.next(),
+            Inner::Table(t) => t.next(),
+        }
+    }
+}
+
+/// Opens a translation memory in the format its extension names; TMX for any other extension
+/// (`.xml`, none).
+pub fn open(path: &Path, opts: &ReadOptions) -> Result<Units, TmError> {
+    let format = Format::from_path(path).unwrap_or(Format::Tmx);
+    let inner = match format {
+        Format::Tmx => Inner::Tmx(Box::new(Reader::open(path, opts)?)),
+        _ => Inner::Table(convert::TableReader::open(path, format, opts)?),
+    };
+    Ok(Units { inner })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +265,14 @@ mod tests {
         assert_eq!(u.confidence(), None);
         u.props[0].1 = "high".into();
         assert_eq!(u.confidence(), None);
+    }
+
+    #[test]
+    fn formats_by_name_and_extension() {
+        assert_eq!(Format::from_path(Path::new("a.TSV")), Some(Format::Tsv));
+        assert_eq!(Format::from_path(Path::new("a.csv")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("a.xml")), None);
+        assert_eq!("json".parse(), Ok(Format::Json));
+        assert!("xliff".parse::<Format>().is_err());
     }
 }
