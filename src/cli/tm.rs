@@ -330,7 +330,8 @@ fn convert(args: &ConvertArgs) -> Result<()> {
 
 fn stats(args: &StatsArgs) -> Result<()> {
     let opts = args.langs.read_options(false);
-    let mut total = Stats::new();
+    // The total needs its own duplicate tables: only kept when there are several files.
+    let mut total = (args.files.len() > 1).then(Stats::new);
     let mut out = io::stdout().lock();
     for path in &args.files {
         let mut file = Stats::new();
@@ -338,13 +339,17 @@ fn stats(args: &StatsArgs) -> Result<()> {
         for unit in units.by_ref() {
             let unit = unit?;
             file.add(&unit);
-            total.add(&unit);
+            if let Some(total) = &mut total {
+                total.add(&unit);
+            }
         }
         file.skipped = units.skipped();
-        total.skipped += file.skipped;
+        if let Some(total) = &mut total {
+            total.skipped += file.skipped;
+        }
         writeln!(out, "{}\n{file}", path.display())?;
     }
-    if args.files.len() > 1 {
+    if let Some(total) = total {
         writeln!(out, "all {} files\n{total}", args.files.len())?;
     }
     Ok(())
