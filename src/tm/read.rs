@@ -36,6 +36,8 @@ pub struct Reader {
     open: Vec<String>,
     /// Whether the DOCTYPE declares entities (for a clearer message when one is used).
     entities_declared: bool,
+    /// Whether the `<tmx>` root element has been seen.
+    root_seen: bool,
     skipped: usize,
     done: bool,
     /// Byte offset (of the decoded text) and line where the last event read started.
@@ -72,6 +74,7 @@ impl Reader {
             srclang: None,
             open: Vec::new(),
             entities_declared: false,
+            root_seen: false,
             skipped: 0,
             done: false,
             event_at: (0, 1),
@@ -133,6 +136,7 @@ impl Reader {
                 "not a TMX document: the root element is <{name}>, not <tmx>"
             )));
         }
+        self.root_seen = true;
         if name == "header" {
             self.srclang = self.attr(e, "srclang")?.filter(|l| l != "*all*");
         }
@@ -145,7 +149,7 @@ impl Reader {
             Some(name) => {
                 Err(self.error_here(format!("the file ends inside <{name}>: is it cut short?")))
             }
-            None if self.event_at.0 == 0 => Err(self.error_here("empty file: no <tmx> element")),
+            None if !self.root_seen => Err(self.error_here("not a TMX document: no <tmx> element")),
             None => Ok(()),
         }
     }
@@ -866,8 +870,10 @@ mod tests {
         let (line, column, message) = err("<?xml version=\"1.0\"?>\n<html><body/></html>");
         assert_eq!((line, column), (2, 1));
         assert!(message.contains("not a TMX document"), "{message}");
-        let (_, _, message) = err("");
-        assert!(message.contains("empty file"), "{message}");
+        for empty in ["", "<?xml version=\"1.0\"?>\n", "text"] {
+            let (_, _, message) = err(empty);
+            assert!(message.contains("no <tmx> element"), "{message}");
+        }
     }
 
     #[test]
