@@ -8,15 +8,16 @@
 //!   survives. Read by the header's column names, in any order, any other columns ignored.
 //! * JSON: an array of `{"source": .., "target": ..}` objects, one per line.
 //!
-//! TMX is read by [`Reader`](super::Reader) and written by the crate's TMX writer. Everything
-//! streams, but for reading JSON, which is parsed whole.
+//! Tables are read as UTF-8 (a BOM is dropped) or UTF-16 with a BOM, as Excel's "Unicode text"
+//! is. TMX is read by [`Reader`](super::Reader) and written by the crate's TMX writer.
+//! Everything streams, but for reading JSON, which is parsed whole.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::decode::{Input, TextReader};
 use super::{Format, ReadOptions, TmError, Unit};
 use crate::export::{self, ExportError, ExportOptions};
 
@@ -33,11 +34,11 @@ pub(crate) struct TableReader {
 
 enum Rows {
     Tsv {
-        lines: io::Lines<BufReader<File>>,
+        lines: io::Lines<TextReader>,
         line: u64,
     },
     Csv {
-        csv: Box<csv::Reader<BufReader<File>>>,
+        csv: Box<csv::Reader<TextReader>>,
         source: usize,
         target: usize,
     },
@@ -63,7 +64,7 @@ impl TableReader {
             path: path.to_path_buf(),
             source,
         };
-        let file = BufReader::new(File::open(path).map_err(io_err)?);
+        let file = TextReader::open(&Input::File(path.to_path_buf())).map_err(io_err)?;
         let rows = match format {
             Format::Tsv | Format::Tmx => Rows::Tsv {
                 lines: file.lines(),
@@ -166,11 +167,6 @@ impl Iterator for TableReader {
 /// ignored.
 fn tsv_row(text: &str, line: u64) -> Option<(String, String)> {
     let text = text.strip_suffix('\r').unwrap_or(text);
-    let text = if line == 1 {
-        text.trim_start_matches('\u{FEFF}')
-    } else {
-        text
-    };
     let mut cols = text.split('\t');
     let source = cols.next().unwrap_or("");
     let target = cols.next().unwrap_or("");
@@ -186,15 +182,13 @@ fn tsv_row(text: &str, line: u64) -> Option<(String, String)> {
 }
 
 /// CSV rows, after finding the `source` and `target` columns in the header.
-fn csv_rows(path: &Path, file: BufReader<File>) -> Result<Rows, TmError> {
+fn csv_rows(path: &Path, file: TextReader) -> Result<Rows, TmError> {
     let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(file);
     let headers = csv.headers().map_err(|e| csv_error(path, &e))?;
     let column = |name: &str| {
-        headers.iter().position(|h| {
-            h.trim_start_matches('\u{FEFF}')
-                .trim()
-                .eq_ignore_ascii_case(name)
-        })
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
     };
     match (column("source"), column("target")) {
         (Some(source), Some(target)) => Ok(Rows::Csv {
@@ -257,19 +251,25 @@ pub fn write_file(
     units: impl IntoIterator<Item = Result<Unit, TmError>>,
     opts: &ExportOptions,
 ) -> Result<Written, WriteError> {
-    let mut outcome = Err(WriteError::Io(io::Error::other("nothing written")));
-    let written = export::write_file(path, |w| {
-        outcome = write(w, format, units, opts);
-        match &outcome {
-            Ok(_) => Ok(()),
-            Err(_) => Err(io::Error::other("abandoned")),
+    let mut written = Written::default();
+    let mut read_error = None;
+    export::write_file(path, |w| match write(w, format, units, opts) {
+        Ok(done) => {
+            written = done;
+            Ok(())
         }
-    });
-    match (written, outcome) {
-        (Ok(()), outcome) => outcome,
-        (Err(_), Err(WriteError::Read(e))) => Err(e.into()),
-        (Err(e), _) => Err(e.into()),
-    }
+        Err(WriteError::Read(e)) => {
+            read_error = Some(e);
+            Err(io::Error::other("reading the input failed"))
+        }
+        Err(WriteError::Io(e)) => Err(e),
+        Err(e) => Err(io::Error::other(e)),
+    })
+    .map_err(|e| match read_error.take() {
+        Some(read) => WriteError::Read(read),
+        None => e.into(),
+    })?;
+    Ok(written)
 }
 
 /// Writes `units` in `format` to `out`, up to the first read error, which is returned.
@@ -458,8 +458,24 @@ mod tests {
     }
 
     #[test]
+    fn utf16_tables_as_excel_writes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.tsv");
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "source\ttarget\r\n甲😀\tA\r\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let units: Vec<Unit> = TableReader::open(&path, Format::Tsv, &ReadOptions::default())
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(pairs(&units), [("甲😀", "A")]);
+    }
+
+    #[test]
     fn csv_columns_by_name_and_errors() {
-        let back = read_back(Format::Csv, "id,target,source\n1,A,甲\n2,B\n");
+        let back = read_back(Format::Csv, "\u{FEFF}id,target,source\n1,A,甲\n2,B\n");
         assert_eq!(pairs(&back), [("甲", "A")]);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
