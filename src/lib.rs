@@ -17,4 +17,5 @@ pub mod pipeline;
 pub mod score;
 pub mod segment;
 pub mod text;
+pub mod tm;
 pub mod tokenize;

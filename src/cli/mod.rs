@@ -3,6 +3,7 @@
 mod align;
 mod eval;
 mod segment;
+mod tm;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -29,6 +30,8 @@ enum Command {
     Segment(segment::Args),
     /// Score alignments against gold (strict and lax precision, recall, F1).
     Eval(eval::Args),
+    /// Work with translation memories: merge, convert, stats, filter, search, lookup.
+    Tm(tm::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -36,6 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Align(args) => align::run(&args),
         Command::Segment(args) => segment::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Tm(args) => tm::run(&args),
     }
 }
 

@@ -14,7 +14,7 @@
 //! (`x-confidence`), the kind of the bead it comes from (`x-bead`, e.g. "2-2" for a unit split
 //! from a 2-2 bead) and optionally the document name (`x-document`).
 
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::io::{self, Write};
 use std::ops::Range;
 
@@ -24,6 +24,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::{ExportOptions, TmxUnits, fmt_confidence, is_tmx_date};
 use crate::bead::{Alignment, Bead};
+use crate::tm::Unit as TmUnit;
 
 /// One translation unit, ready to be written: texts already free of forbidden characters.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +41,43 @@ struct Unit {
 /// Writes the TMX document for `al`.
 pub(super) fn write(al: &Alignment, opts: &ExportOptions, out: impl Write) -> io::Result<()> {
     let units = units(al, opts.units);
+    write_document(opts, out, |w| {
+        units.iter().try_for_each(|u| write_tu(w, u, opts))
+    })
+}
+
+impl ExportOptions {
+    /// Writes translation units that do not come from an alignment (read from other memories,
+    /// merged, converted) as a TMX document like [`write`](super::write) does: same prolog and
+    /// header, one `<tu>` per unit holding the unit's props as they are, then its source and
+    /// target `<tuv>`s with the unit's languages (`src_lang`, `tgt_lang` of `self` where the unit
+    /// has none). Units with a side that is blank once the characters XML forbids are dropped
+    /// are left out. Returns the number of units written.
+    ///
+    /// The header's `srclang` is `src_lang` (or `*all*` when the units' sources are in several
+    /// languages): the caller sets it.
+    pub fn write_tmx_units<U: Borrow<TmUnit>>(
+        &self,
+        units: impl IntoIterator<Item = U>,
+        out: impl Write,
+    ) -> io::Result<usize> {
+        let mut written = 0;
+        write_document(self, out, |w| {
+            for u in units {
+                written += usize::from(write_free_tu(w, u.borrow(), self)?);
+            }
+            Ok(())
+        })?;
+        Ok(written)
+    }
+}
+
+/// The prolog, `<tmx>`, the header and `<body>`, whose content `body` writes.
+fn write_document<W: Write>(
+    opts: &ExportOptions,
+    out: W,
+    body: impl FnOnce(&mut Writer<W>) -> io::Result<()>,
+) -> io::Result<()> {
     let mut w = Writer::new_with_indent(out, b' ', 2);
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.write_event(Event::DocType(BytesText::from_escaped(
@@ -49,11 +87,32 @@ pub(super) fn write(al: &Alignment, opts: &ExportOptions, out: impl Write) -> io
         .with_attribute(("version", "1.4"))
         .write_inner_content(|w| {
             write_header(w, opts)?;
-            w.create_element("body")
-                .write_inner_content(|w| units.iter().try_for_each(|u| write_tu(w, u, opts)))?;
+            w.create_element("body").write_inner_content(body)?;
             Ok(())
         })?;
     w.get_mut().write_all(b"\n")
+}
+
+/// One `<tu>` of a free-standing unit; `false` when a side is blank and nothing was written.
+fn write_free_tu<W: Write>(
+    w: &mut Writer<W>,
+    u: &TmUnit,
+    opts: &ExportOptions,
+) -> io::Result<bool> {
+    let (source, target) = (xml_chars(&u.source), xml_chars(&u.target));
+    if source.trim().is_empty() || target.trim().is_empty() {
+        return Ok(false);
+    }
+    let lang =
+        |own: &str, fallback: &str| lang_code(if own.trim().is_empty() { fallback } else { own });
+    w.create_element("tu").write_inner_content(|w| {
+        for (kind, value) in &u.props {
+            write_prop(w, &xml_chars(kind), &xml_chars(value))?;
+        }
+        write_tuv(w, &lang(&u.src_lang, &opts.src_lang), &source)?;
+        write_tuv(w, &lang(&u.tgt_lang, &opts.tgt_lang), &target)
+    })?;
+    Ok(true)
 }
 
 /// The `<header>` element.
@@ -519,6 +578,44 @@ mod tests {
             "x\u{FFFD}\u{10000}\u{85}"
         );
         assert!(matches!(xml_chars("正常 text"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn free_units_keep_their_props_and_languages() {
+        let mut a = TmUnit::new("價格<1>&稅", "Price \"1\" & tax");
+        a.src_lang = "zh_TW".into();
+        a.props = vec![
+            ("x-confidence".into(), "0.5".into()),
+            ("x-note".into(), "a \"q\" <b>\u{1}".into()),
+        ];
+        let b = TmUnit::new("乙", "B"); // no languages: the options' codes
+        let blank = TmUnit::new("\u{1}", "C");
+        let mut out = Vec::new();
+        let n = opts().write_tmx_units([&a, &b, &blank], &mut out).unwrap();
+        assert_eq!(n, 2);
+        let xml = String::from_utf8(out).unwrap();
+        assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE tmx"));
+        let t = parse(&xml);
+        assert_eq!(t.header["srclang"], "zh-TW");
+        assert_eq!(t.tus.len(), 2);
+        assert_eq!(t.tus[0].children, ["prop", "prop", "tuv", "tuv"]);
+        assert_eq!(
+            t.tus[0].props,
+            [
+                ("x-confidence".to_string(), "0.5".to_string()),
+                ("x-note".to_string(), "a \"q\" <b>".to_string())
+            ]
+        );
+        assert_eq!(
+            t.tus[0].tuvs,
+            [
+                ("zh-TW".to_string(), "價格<1>&稅".to_string()),
+                ("en-US".to_string(), "Price \"1\" & tax".to_string())
+            ]
+        );
+        assert_eq!(t.tus[1].tuvs[0].0, "zh-TW");
+        assert_eq!(t.tus[1].tuvs[1], ("en-US".to_string(), "B".to_string()));
+        assert!(t.tus[1].props.is_empty());
     }
 
     #[test]
