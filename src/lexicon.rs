@@ -298,13 +298,15 @@ fn char_pinyin(c: char) -> Option<String> {
     (!plain.is_empty()).then_some(plain)
 }
 
-/// The CC-CEDICT renderings of a simplified Chinese word: the first three stemmed content
-/// words of its definitions, main senses first (later senses of polysemous function words
-/// mostly add noise). Definitions that are cross-references or classifiers are dropped,
+/// Stemmed content words kept per reading of a word: later senses of polysemous words mostly
+/// add noise (measured on mac-dev: 3 per word 0.836, 6 per reading 0.862, all 0.852).
+const GLOSSES_PER_READING: usize = 6;
+
+/// The CC-CEDICT renderings of a simplified Chinese word: the first stemmed content words of
+/// each reading's definitions, main senses first. Definitions that are cross-references or classifiers are dropped,
 /// parenthesised text is removed, and definitions of more than three content words are too
 /// vague to use.
 pub fn dictionary_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>> {
-    let cap: usize = std::env::var("CAP").ok().and_then(|v| v.parse().ok()).unwrap_or(6);
     let mut out: Vec<Vec<String>> = Vec::new();
     for entry in DICTIONARY
         .lookup_entries(word)
@@ -317,7 +319,7 @@ pub fn dictionary_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>>
             };
             for s in stems {
                 let single = vec![s];
-                if !out.contains(&single) && out.len() - start < cap {
+                if !out.contains(&single) && out.len() - start < GLOSSES_PER_READING {
                     out.push(single);
                 }
             }

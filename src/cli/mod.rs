@@ -55,6 +55,10 @@ pub struct ReadOpts {
     /// Also end Chinese sentences at …… (OmegaT does not).
     #[arg(long)]
     pub split_ellipsis: bool,
+    /// End a Chinese sentence after a stop and closing quote (`。」`) even when text follows
+    /// (OmegaT does not).
+    #[arg(long)]
+    pub split_after_quote: bool,
 }
 
 impl ReadOpts {
@@ -62,6 +66,7 @@ impl ReadOpts {
         amur::segment::ZhOptions {
             split_at_semicolon: self.split_semicolon,
             split_at_ellipsis: self.split_ellipsis,
+            split_after_quote: self.split_after_quote,
         }
     }
 }

@@ -80,29 +80,27 @@ impl FromStr for Format {
 ///
 /// CAT tools match TM units against their own segments. OmegaT segments Chinese at 。？！, so
 /// a unit whose Chinese side joins two sentences is never an exact match for an OmegaT segment,
-/// only a weak fuzzy one. `Sentence` mode therefore splits what can be split honestly:
+/// only a weak fuzzy one. `Sentence` mode therefore gives every Chinese sentence a unit of its
+/// own:
 ///
 /// * m-m beads (m > 1) become m 1-1 units, pairing the i-th Chinese sentence with the i-th
-///   English one. This assumes the translator kept the sentence order and boundaries inside
-///   the bead; when a clause moved across a boundary (a common reason for the aligner to choose
-///   a 2-2 bead) a pair is partly wrong. Each unit keeps the bead's confidence and its kind in
-///   `x-bead` ("2-2") so that such units can be found and reviewed.
-/// * m-n beads with m ≠ n (2-1, 3-2 ...) cannot be split without aligning below the sentence,
-///   so they stay one unit, exactly as in `Bead` mode, and nothing else is written for them:
-///   no guessed partial units that would put wrong pairs into the TM. OmegaT gets no exact
-///   match for them.
+///   English one (this assumes the translator kept the sentence order inside the bead).
+/// * other beads with several Chinese sentences (2-1, 3-2 ...) have their English cut into one
+///   part per Chinese sentence, at the sentence end, clause punctuation or space nearest each
+///   Chinese sentence's share of the length. The cut is an estimate: those units carry
+///   `<prop type="x-split">estimated</prop>` so they can be found and reviewed.
 /// * 1-n beads (one Chinese sentence) are one unit in both modes, the English sentences joined
 ///   by a space: OmegaT's Chinese segment matches it exactly.
 ///
-/// The same splitting applies with [`ExportOptions::en_source`]; there, 1-n beads are the ones
-/// an English-segmenting tool cannot match exactly.
+/// Every unit keeps its bead's confidence and kind (`x-bead`). With
+/// [`ExportOptions::en_source`] only the m-m splitting applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TmxUnits {
     /// One unit per bead (both sides non-empty), the sentences of each side joined.
     #[default]
     Bead,
-    /// Units as close to single sentences as the alignment allows: an m-m bead becomes m 1-1
-    /// units; every other bead stays one unit, as in `Bead`.
+    /// One unit per Chinese sentence: m-m beads split pairwise, other multi-sentence beads
+    /// with the English cut by estimate (marked `x-split`).
     Sentence,
 }
 

@@ -36,11 +36,13 @@ struct Unit {
     confidence: f64,
     /// Kind of the bead the unit comes from ("1-2").
     bead: String,
+    /// The English side was cut from a longer bead by estimate (`TmxUnits::Sentence`).
+    estimated: bool,
 }
 
 /// Writes the TMX document for `al`.
 pub(super) fn write(al: &Alignment, opts: &ExportOptions, out: impl Write) -> io::Result<()> {
-    let units = units(al, opts.units);
+    let units = units(al, opts.units, opts.en_source);
     write_document(opts, out, |w| {
         units.iter().try_for_each(|u| write_tu(w, u, opts))
     })
@@ -150,6 +152,9 @@ fn write_tu<W: Write>(w: &mut Writer<W>, u: &Unit, opts: &ExportOptions) -> io::
     tu.write_inner_content(|w| {
         write_prop(w, "x-confidence", &fmt_confidence(u.confidence))?;
         write_prop(w, "x-bead", &u.bead)?;
+        if u.estimated {
+            write_prop(w, "x-split", "estimated")?;
+        }
         if let Some(doc) = doc.as_deref().filter(|d| !d.trim().is_empty()) {
             write_prop(w, "x-document", doc)?;
         }
@@ -200,30 +205,124 @@ fn lang_code(code: &str) -> String {
 }
 
 /// The units to write, in bead order.
-fn units(al: &Alignment, mode: TmxUnits) -> Vec<Unit> {
+fn units(al: &Alignment, mode: TmxUnits, en_source: bool) -> Vec<Unit> {
     al.beads
         .iter()
-        .flat_map(|b| bead_units(al, b, mode))
+        .flat_map(|b| bead_units(al, b, mode, en_source))
         .collect()
 }
 
 /// The units of one bead (none when a side is empty); [`TmxUnits`] explains the modes.
-fn bead_units(al: &Alignment, b: &Bead, mode: TmxUnits) -> Vec<Unit> {
+fn bead_units(al: &Alignment, b: &Bead, mode: TmxUnits, en_source: bool) -> Vec<Unit> {
     if b.zh.is_empty() || b.en.is_empty() {
         return Vec::new();
     }
-    let split = mode == TmxUnits::Sentence && b.zh.len() > 1 && b.zh.len() == b.en.len();
-    if split {
-        b.zh.clone()
+    let sentence_mode = mode == TmxUnits::Sentence && b.zh.len() > 1;
+    if sentence_mode && b.zh.len() == b.en.len() {
+        return b
+            .zh
+            .clone()
             .zip(b.en.clone())
             .filter_map(|(z, e)| unit(b, z..z + 1, e..e + 1, &al.zh[z].text, &al.en[e].text))
-            .collect()
-    } else {
-        let (zh, en) = (al.zh_text(b), al.en_text(b));
-        unit(b, b.zh.clone(), b.en.clone(), &zh, &en)
-            .into_iter()
-            .collect()
+            .collect();
     }
+    if sentence_mode && !en_source {
+        let zh: Vec<&str> = al.zh[b.zh.clone()]
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect();
+        let en: Vec<&str> = al.en[b.en.clone()]
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect();
+        if let Some(parts) = split_english(&zh, &en) {
+            return b
+                .zh
+                .clone()
+                .zip(parts)
+                .filter_map(|(z, part)| {
+                    let mut u = unit(b, z..z + 1, b.en.clone(), &al.zh[z].text, &part)?;
+                    u.tuid.push_str(&format!("_part{}", z - b.zh.start + 1));
+                    u.estimated = true;
+                    Some(u)
+                })
+                .collect();
+        }
+    }
+    let (zh, en) = (al.zh_text(b), al.en_text(b));
+    unit(b, b.zh.clone(), b.en.clone(), &zh, &en)
+        .into_iter()
+        .collect()
+}
+
+/// Cuts the English of an m-n bead (m > 1 Chinese sentences) into m parts, one per Chinese
+/// sentence, at the cut points nearest each Chinese sentence's share of the bead's length:
+/// sentence ends first, then clause punctuation, then any space. None when the English has
+/// fewer places to cut than needed.
+pub(crate) fn split_english(zh: &[&str], en: &[&str]) -> Option<Vec<String>> {
+    let text = en.join(" ");
+    let chars: Vec<char> = text.chars().collect();
+    // Candidate cuts: (char position where the next part starts, penalty).
+    let mut cuts: Vec<(usize, f64)> = Vec::new();
+    let mut sentence_starts = Vec::new();
+    let mut pos = 0;
+    for s in &en[..en.len() - 1] {
+        pos += s.chars().count() + 1;
+        sentence_starts.push(pos);
+    }
+    for (k, w) in chars.windows(2).enumerate() {
+        if w[1] == ' ' || k + 2 >= chars.len() {
+            continue;
+        }
+        if w[0] == ' ' {
+            let start = k + 1;
+            let penalty = if sentence_starts.contains(&start) {
+                0.0
+            } else if k > 0 && matches!(chars[k - 1], ',' | ';' | ':' | '—' | '–' | ')') {
+                0.08
+            } else {
+                0.2
+            };
+            cuts.push((start, penalty));
+        }
+    }
+    let parts = zh.len();
+    if cuts.len() < parts - 1 {
+        return None;
+    }
+    let zh_len: Vec<f64> = zh
+        .iter()
+        .map(|s| s.chars().filter(|c| c.is_alphanumeric()).count().max(1) as f64)
+        .collect();
+    let total_zh: f64 = zh_len.iter().sum();
+    let total = chars.len() as f64;
+    let mut chosen: Vec<usize> = Vec::new();
+    let mut cum = 0.0;
+    let mut from = 0; // index into cuts
+    for k in 0..parts - 1 {
+        cum += zh_len[k];
+        let target = total * cum / total_zh;
+        let last = cuts.len() - (parts - 2 - k); // leave enough cuts for the parts after this
+        let best = (from..last).min_by(|&a, &b| {
+            let cost = |c: usize| (cuts[c].0 as f64 - target).abs() / total + cuts[c].1;
+            cost(a).total_cmp(&cost(b))
+        })?;
+        chosen.push(cuts[best].0);
+        from = best + 1;
+    }
+    let mut out = Vec::with_capacity(parts);
+    let mut start = 0;
+    for end in chosen.into_iter().chain([chars.len()]) {
+        out.push(
+            chars[start..end]
+                .iter()
+                .collect::<String>()
+                .trim()
+                .to_string(),
+        );
+        start = end;
+    }
+    Some(out)
 }
 
 /// A unit for sentences `zh`, `en` of bead `b`, unless a side has no text once the characters
@@ -245,6 +344,7 @@ fn unit(
         en: en_text.into_owned(),
         confidence: b.confidence,
         bead: b.kind(),
+        estimated: false,
     })
 }
 
@@ -499,7 +599,27 @@ mod tests {
     }
 
     #[test]
-    fn sentence_mode_splits_only_m_m_beads() {
+    fn english_is_cut_at_sentence_ends_first_then_clauses() {
+        let zh = ["伯力華工甚多。", "應請照會俄使。"];
+        let two = [
+            "Many Chinese workers live at Khabarovsk.",
+            "Please send a note to the Russian minister.",
+        ];
+        assert_eq!(split_english(&zh, &two).unwrap(), two);
+        let one =
+            ["Many Chinese workers live at Khabarovsk, so please send a note to the minister."];
+        assert_eq!(
+            split_english(&zh, &one).unwrap(),
+            [
+                "Many Chinese workers live at Khabarovsk,",
+                "so please send a note to the minister."
+            ]
+        );
+        assert_eq!(split_english(&zh, &["Yes."]), None);
+    }
+
+    #[test]
+    fn sentence_mode_gives_every_chinese_sentence_its_own_unit() {
         let o = ExportOptions {
             units: TmxUnits::Sentence,
             ..opts()
@@ -514,7 +634,8 @@ mod tests {
                 "zh2_en3",
                 "zh3_en5",
                 "zh4_en6",
-                "zh5-6_en7"
+                "zh5_en7_part1",
+                "zh6_en7_part2"
             ]
         );
         assert_eq!(t.tus[3].tuvs[0].1, "第一句。");
@@ -522,7 +643,16 @@ mod tests {
         assert_eq!(t.tus[4].tuvs[0].1, "第二句。");
         assert_eq!(t.tus[4].tuvs[1].1, "Second.");
         assert_eq!(prop(&t.tus[4], "x-bead"), Some("2-2"));
-        assert_eq!(t.tus[5].tuvs[0].1, "甲。乙。");
+        assert_eq!(
+            (t.tus[5].tuvs[0].1.as_str(), t.tus[5].tuvs[1].1.as_str()),
+            ("甲。", "A")
+        );
+        assert_eq!(
+            (t.tus[6].tuvs[0].1.as_str(), t.tus[6].tuvs[1].1.as_str()),
+            ("乙。", "and B.")
+        );
+        assert_eq!(prop(&t.tus[6], "x-split"), Some("estimated"));
+        assert_eq!(prop(&t.tus[4], "x-split"), None);
         assert_eq!(
             t.tus[1].tuvs[1].1,
             "The price is <100> & more. Tax 'included'."

@@ -1,10 +1,12 @@
 //! Chinese sentence segmentation, for modern prose and for literary / telegraphic Chinese in
 //! simplified or traditional characters.
 //!
-//! By default it follows OmegaT's Chinese rules: a sentence ends after 。！？ (and ASCII `?` `!`
-//! used inside Chinese text); a run of stops (`！！`, `？！`, `。。。`) is one stop; closing
-//! quotes and brackets after the stop stay with the sentence; `；` and `……` end a sentence only
-//! when [`ZhOptions`] ask for it. Commas never end a sentence, so unpunctuated literary text is
+//! By default it follows OmegaT's Chinese rules (its `defaultRules.srx`): a sentence ends after
+//! 。！？ (and ASCII `?` `!` used inside Chinese text); a run of stops (`！！`, `？！`, `。。。`)
+//! is one stop; a closing quote or bracket right after the stop keeps the sentence going, as in
+//! OmegaT (`他說：「可。」遂行。` is one segment there, so it is one sentence here, and TMX units
+//! match OmegaT's segments exactly); `；` and `……` end a sentence only when [`ZhOptions`] ask
+//! for it, and so does a quote (`split_after_quote`: `「可。」` | `遂行。`). Commas never end a sentence, so unpunctuated literary text is
 //! one sentence. Line breaks inside the paragraph do not end a sentence either.
 
 use super::{cut, is_closer, is_ignorable};
@@ -17,6 +19,9 @@ pub struct ZhOptions {
     pub split_at_semicolon: bool,
     /// Also end a sentence at `…` / `……` / `⋯`.
     pub split_at_ellipsis: bool,
+    /// End a sentence after a stop followed by a closing quote or bracket (`。」`); OmegaT
+    /// does not.
+    pub split_after_quote: bool,
 }
 
 /// Splits one paragraph of Chinese into sentences.
@@ -35,14 +40,18 @@ fn split_points(text: &str, opts: &ZhOptions) -> Vec<usize> {
         let stop = is_stop(c, opts) || (is_ascii_stop(c) && in_chinese(prev_word, &chars, opts));
         if stop {
             let mut end = text.len();
+            let mut quoted = false;
             while let Some(&(i, next)) = chars.peek() {
                 if !continues_stop(next, opts, &mut quotes) {
                     end = i;
                     break;
                 }
+                quoted |= is_closer(next) || is_straight_quote(next);
                 chars.next();
             }
-            splits.push(end);
+            if !quoted || opts.split_after_quote {
+                splits.push(end);
+            }
             prev_word = Some(c);
         } else if is_ascii_stop(c) {
             // Not a stop here: take the rest of the run too, so no `?` in it looks ahead again.
@@ -193,6 +202,28 @@ mod tests {
         out
     }
 
+    /// With `split_after_quote`: a stop and its closing quote end the sentence.
+    fn split_quoted(text: &str) -> Vec<String> {
+        let opts = ZhOptions {
+            split_after_quote: true,
+            ..ZhOptions::default()
+        };
+        split_with(text, &opts)
+    }
+
+    #[test]
+    fn like_omegat_a_quote_after_the_stop_keeps_the_sentence_going() {
+        assert_eq!(
+            split("他說：「此事須與俄使交涉。」隨即離去。"),
+            ["他說：「此事須與俄使交涉。」隨即離去。"]
+        );
+        assert_eq!(
+            split("電稱：「可。」遂行。次日抵京。"),
+            ["電稱：「可。」遂行。", "次日抵京。"]
+        );
+        assert_eq!(split("他說：「好。」"), ["他說：「好。」"]);
+    }
+
     fn split_with(text: &str, opts: &ZhOptions) -> Vec<String> {
         let out = zh(text, opts);
         assert_contract(text, &out);
@@ -221,25 +252,25 @@ mod tests {
     #[test]
     fn closing_quote_stays_with_its_sentence() {
         assert_eq!(
-            split("他說：「此事須與俄使交涉。」隨即離去。"),
+            split_quoted("他說：「此事須與俄使交涉。」隨即離去。"),
             ["他說：「此事須與俄使交涉。」", "隨即離去。"]
         );
         assert_eq!(
-            split("他说：“我们走吧！”大家都笑了。"),
+            split_quoted("他说：“我们走吧！”大家都笑了。"),
             ["他说：“我们走吧！”", "大家都笑了。"]
         );
         assert_eq!(
-            split("見附件（第三號。）另電。"),
+            split_quoted("見附件（第三號。）另電。"),
             ["見附件（第三號。）", "另電。"]
         );
-        assert_eq!(split("《條約。》》完"), ["《條約。》》", "完"]);
+        assert_eq!(split_quoted("《條約。》》完"), ["《條約。》》", "完"]);
     }
 
     #[test]
     fn stop_inside_open_quote_splits() {
         assert_eq!(split("「甲。乙。」"), ["「甲。", "乙。」"]);
         assert_eq!(
-            split("電稱：『俄兵已退。華商照常貿易。』等語。"),
+            split_quoted("電稱：『俄兵已退。華商照常貿易。』等語。"),
             ["電稱：『俄兵已退。", "華商照常貿易。』", "等語。"]
         );
     }
@@ -272,10 +303,13 @@ mod tests {
     #[test]
     fn straight_quotes_close_by_parity() {
         assert_eq!(
-            split("他說：\"此事須交涉。\"隨即離去。"),
+            split_quoted("他說：\"此事須交涉。\"隨即離去。"),
             ["他說：\"此事須交涉。\"", "隨即離去。"]
         );
-        assert_eq!(split("甲。\"乙。\"丙。"), ["甲。", "\"乙。\"", "丙。"]);
+        assert_eq!(
+            split_quoted("甲。\"乙。\"丙。"),
+            ["甲。", "\"乙。\"", "丙。"]
+        );
     }
 
     #[test]
@@ -293,6 +327,7 @@ mod tests {
         let both = ZhOptions {
             split_at_semicolon: true,
             split_at_ellipsis: true,
+            ..ZhOptions::default()
         };
         assert_eq!(
             split_with(text, &both),
@@ -303,7 +338,7 @@ mod tests {
     #[test]
     fn ellipsis_after_stop_stays_with_it() {
         assert_eq!(
-            split("他說：「好！……」走了。"),
+            split_quoted("他說：「好！……」走了。"),
             ["他說：「好！……」", "走了。"]
         );
     }
@@ -342,7 +377,7 @@ mod tests {
     fn invisible_characters_neither_make_nor_break_splits() {
         assert_eq!(split("甲\u{200b}乙\u{feff}丙"), ["甲\u{200b}乙\u{feff}丙"]);
         assert_eq!(
-            split("他說：「好。\u{200b}」\u{200e}走了。"),
+            split_quoted("他說：「好。\u{200b}」\u{200e}走了。"),
             ["他說：「好。\u{200b}」\u{200e}", "走了。"]
         );
         assert_eq!(split("\u{feff}甲。乙。"), ["\u{feff}甲。", "乙。"]);
@@ -369,6 +404,7 @@ mod tests {
             ZhOptions {
                 split_at_semicolon: true,
                 split_at_ellipsis: true,
+                split_after_quote: true,
             },
         ];
         for _ in 0..3000 {

@@ -138,7 +138,10 @@ pub fn irregular_base(lower: &str) -> Option<&'static str> {
     static TABLE: OnceLock<std::collections::HashMap<&'static str, &'static str>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let mut map = std::collections::HashMap::new();
-        for line in include_str!("irregular.txt").lines().filter(|l| !l.starts_with('#')) {
+        for line in include_str!("irregular.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+        {
             let mut words = line.split_whitespace();
             if let Some(base) = words.next() {
                 for form in words {
