@@ -202,34 +202,6 @@ fn trace(n: usize, m: usize, band: &Band, best: &[Vec<f64>], back: &[Vec<u8>]) -
     steps
 }
 
-/// The longest chain of points increasing in both coordinates (anchors that agree with each
-/// other); O(k log k).
-pub fn monotone_chain(points: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    let mut sorted = points.to_vec();
-    // Equal i: larger j first, so two points on one row never both enter the chain.
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    sorted.dedup();
-    let mut tails: Vec<usize> = Vec::new(); // index into sorted of the chain end of each length
-    let mut parent: Vec<Option<usize>> = vec![None; sorted.len()];
-    for (k, p) in sorted.iter().enumerate() {
-        let len = tails.partition_point(|&t| sorted[t].1 < p.1);
-        parent[k] = len.checked_sub(1).map(|l| tails[l]);
-        if len == tails.len() {
-            tails.push(k);
-        } else {
-            tails[len] = k;
-        }
-    }
-    let mut chain = Vec::new();
-    let mut at = tails.last().copied();
-    while let Some(k) = at {
-        chain.push(sorted[k]);
-        at = parent[k];
-    }
-    chain.reverse();
-    chain
-}
-
 /// How close each step's end comes to the band's edges (in columns), ignoring the grid's own
 /// borders (usize::MAX where neither edge is a band edge).
 pub fn edge_margins(path: &[Step], band: &Band, m: usize) -> Vec<usize> {
@@ -359,15 +331,6 @@ mod tests {
         let band = Band::around(&[], 60, 60, 4);
         assert!(band.cells() < 61 * 61 / 4);
         assert_eq!(best_path(60, 60, &band, &f), full);
-    }
-
-    #[test]
-    fn the_chain_keeps_agreeing_anchors_and_drops_strays() {
-        let points = [(1, 1), (2, 3), (3, 40), (4, 5), (6, 7), (7, 2), (9, 12)];
-        assert_eq!(
-            monotone_chain(&points),
-            vec![(1, 1), (2, 3), (4, 5), (6, 7), (9, 12)]
-        );
     }
 
     #[test]

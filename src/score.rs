@@ -11,7 +11,6 @@
 use crate::lexicon::{DocLexicon, Source};
 use crate::tokenize::{EnTokens, ZhTokens};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::ops::Range;
 
 /// Bead shapes the aligner considers: (Chinese sentences, English sentences).
@@ -35,8 +34,10 @@ pub const SHAPES: &[(usize, usize)] = &[
 /// Tunable weights of the scorer.
 #[derive(Debug, Clone)]
 pub struct Params {
-    /// Chance that a word's rendering shows up in a true translation.
+    /// Chance that a Chinese word's rendering shows up in a true translation.
     pub p_match: f64,
+    /// Chance that an English content word is rendered by a true original.
+    pub p_match_en: f64,
     /// Weight of the lexical evidence.
     pub lexical: f64,
     /// Weight of glossary matches relative to dictionary ones.
@@ -46,17 +47,25 @@ pub struct Params {
     pub number_miss: f64,
     /// Penalty when one side asks a question or exclaims and the other does not.
     pub mark_miss: f64,
+    /// Penalty when one side of a bead ends by closing a quotation and the other does not.
+    pub quote_miss: f64,
+    /// Weight of a bead where one side opens a quotation and the other does not, relative to
+    /// `quote_miss`.
+    pub open_weight: f64,
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
             p_match: 0.1,
+            p_match_en: 0.1,
             lexical: 1.0,
             glossary: 2.0,
             number_hit: 2.0,
             number_miss: 0.5,
             mark_miss: 1.0,
+            quote_miss: 3.0,
+            open_weight: 0.6,
         }
     }
 }
@@ -76,6 +85,12 @@ pub struct Features {
     pub en_numbers: Vec<Vec<u64>>,
     pub zh_marks: Vec<(bool, bool)>,
     pub en_marks: Vec<(bool, bool)>,
+    /// Whether each sentence closes a quotation.
+    pub zh_quote: Vec<bool>,
+    pub en_quote: Vec<bool>,
+    /// Whether each sentence opens a quotation.
+    pub zh_opens: Vec<bool>,
+    pub en_opens: Vec<bool>,
 }
 
 impl Features {
@@ -130,6 +145,10 @@ impl Features {
             en_numbers: en.iter().map(|s| s.numbers.clone()).collect(),
             zh_marks: zh.iter().map(|s| (s.question, s.exclamation)).collect(),
             en_marks: en.iter().map(|s| (s.question, s.exclamation)).collect(),
+            zh_quote: zh.iter().map(|s| s.quote_close).collect(),
+            en_quote: en.iter().map(|s| s.quote_close).collect(),
+            zh_opens: zh.iter().map(|s| s.quote_open).collect(),
+            en_opens: en.iter().map(|s| s.quote_open).collect(),
         }
     }
 }
@@ -188,6 +207,16 @@ impl Features {
                 .collect(),
             zh_marks: zc.iter().map(|r| any(&self.zh_marks[r.clone()])).collect(),
             en_marks: ec.iter().map(|r| any(&self.en_marks[r.clone()])).collect(),
+            zh_quote: zc.iter().map(|r| self.zh_quote[r.end - 1]).collect(),
+            en_quote: ec.iter().map(|r| self.en_quote[r.end - 1]).collect(),
+            zh_opens: zc
+                .iter()
+                .map(|r| self.zh_opens[r.clone()].iter().any(|&o| o))
+                .collect(),
+            en_opens: ec
+                .iter()
+                .map(|r| self.en_opens[r.clone()].iter().any(|&o| o))
+                .collect(),
         }
     }
 }
@@ -206,8 +235,9 @@ pub struct Scorer<'a> {
     variance: f64,
     /// log prior of each shape, indexed like [`SHAPES`].
     log_prior: Vec<f64>,
-    /// Stem id → English sentences containing it.
-    stem_sentences: Vec<Vec<u32>>,
+    /// Quotation marks are evidence only when both texts use them (the King James Bible,
+    /// for one, has none while the Chinese Union Version has many).
+    quotes_informative: bool,
     /// Per Chinese sentence: evidence if every word misses, by English span length, and the
     /// gain of each word's match over its miss.
     zh_miss: Vec<[f64; SPAN]>,
@@ -221,8 +251,6 @@ pub struct Scorer<'a> {
 
 /// Span lengths covered by the evidence tables (0..SPAN sentences).
 const SPAN: usize = 6;
-/// Most occurrences of a word that may still pair up as anchors.
-const ANCHOR_MAX: usize = 12;
 /// Words of a sentence that count as evidence (bits of a u64 mask).
 const MAX_BITS: usize = 64;
 
@@ -289,7 +317,8 @@ impl<'a> Scorer<'a> {
             ratio,
             variance: 0.0,
             log_prior: Vec::new(),
-            stem_sentences,
+            quotes_informative: uses_quotes(&features.zh_quote, &features.zh_opens)
+                && uses_quotes(&features.en_quote, &features.en_opens),
             zh_miss: Vec::new(),
             zh_gain: Vec::new(),
             en_bits: Vec::new(),
@@ -322,13 +351,14 @@ impl<'a> Scorer<'a> {
     /// Precomputes every word's evidence for each span length.
     fn evidence_tables(&mut self) {
         let f = self.features;
-        let table = |rate: f64, weight: f64, matched: bool| {
+        let table = |rate: f64, weight: f64, matched: bool, p: f64| {
             let mut row = [0.0; SPAN];
             for (len, v) in row.iter_mut().enumerate() {
-                *v = weight * self.evidence(rate, len, matched);
+                *v = weight * evidence(p, rate, len, matched);
             }
             row
         };
+        let (pz, pe) = (self.params.p_match, self.params.p_match_en);
         let mut zh_miss = Vec::with_capacity(f.zh_words.len());
         let mut zh_gain = Vec::with_capacity(f.zh_words.len());
         for words in &f.zh_words {
@@ -341,7 +371,10 @@ impl<'a> Scorer<'a> {
                 let weight =
                     self.params.lexical * if glossary { self.params.glossary } else { 1.0 };
                 let rate = self.word_rate[w as usize];
-                let (hit, no) = (table(rate, weight, true), table(rate, weight, false));
+                let (hit, no) = (
+                    table(rate, weight, true, pz),
+                    table(rate, weight, false, pz),
+                );
                 for l in 0..SPAN {
                     miss[l] += no[l];
                 }
@@ -365,8 +398,8 @@ impl<'a> Scorer<'a> {
             for &s in &bits {
                 let rate = self.stem_rate[s as usize];
                 let (hit, no) = (
-                    table(rate, self.params.lexical, true),
-                    table(rate, self.params.lexical, false),
+                    table(rate, self.params.lexical, true, pe),
+                    table(rate, self.params.lexical, false, pe),
                 );
                 for l in 0..SPAN {
                     miss[l] += no[l];
@@ -382,57 +415,6 @@ impl<'a> Scorer<'a> {
         self.en_bits = en_bits;
         self.en_miss = en_miss;
         self.en_gain = en_gain;
-    }
-
-    /// Candidate anchors of a block, in block coordinates: a Chinese word found in as many
-    /// Chinese sentences of the block as its renderings are found in English sentences (at
-    /// most [`ANCHOR_MAX`] of each) pairs its k-th occurrence with the k-th English one.
-    pub fn anchor_points(&self, zr: &Range<usize>, er: &Range<usize>) -> Vec<(usize, usize)> {
-        let f = self.features;
-        let mut occurrences: HashMap<u32, Vec<usize>> = HashMap::new();
-        for i in zr.clone() {
-            for &w in &f.zh_words[i] {
-                let list = occurrences.entry(w).or_default();
-                if list.len() <= ANCHOR_MAX {
-                    list.push(i);
-                }
-            }
-        }
-        let mut points = Vec::new();
-        for (w, zh_at) in occurrences {
-            if zh_at.len() > ANCHOR_MAX {
-                continue;
-            }
-            let mut en_at: Vec<usize> = Vec::new();
-            for r in &self.lex.renderings[w as usize] {
-                let sentences = &self.stem_sentences[r.stems[0] as usize];
-                if sentences.len() > 4 * ANCHOR_MAX {
-                    continue;
-                }
-                for &j in sentences {
-                    let j = j as usize;
-                    if er.contains(&j)
-                        && r.stems
-                            .iter()
-                            .all(|s| f.en_stems[j].binary_search(s).is_ok())
-                    {
-                        en_at.push(j);
-                    }
-                }
-            }
-            en_at.sort_unstable();
-            en_at.dedup();
-            if en_at.len() != zh_at.len() {
-                continue;
-            }
-            points.extend(
-                zh_at
-                    .iter()
-                    .zip(&en_at)
-                    .map(|(&i, &j)| (i - zr.start, j - er.start)),
-            );
-        }
-        points
     }
 
     /// The match masks of one sentence pair (see [`Pairs`]).
@@ -516,18 +498,6 @@ impl<'a> Scorer<'a> {
 
     /// Log-odds of a match for a word whose rate per single sentence is `rate`, over a span
     /// of `len` sentences.
-    /// A true translation shows a rendering with probability p, or by chance (q); a random
-    /// span only by chance. A match is worth log((p + q - pq) / q); a miss log(1 - p).
-    fn evidence(&self, rate: f64, len: usize, matched: bool) -> f64 {
-        let p = self.params.p_match;
-        let q = (1.0 - (1.0 - rate).powi(len as i32)).clamp(1e-3, 0.999);
-        if matched {
-            ((p + q - p * q) / q).ln()
-        } else {
-            (1.0 - p).ln()
-        }
-    }
-
     /// Lexical evidence of a bead with both sides non-empty.
     pub fn lexical(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
         let (zl, el) = ((i1 - i0).min(SPAN - 1), (j1 - j0).min(SPAN - 1));
@@ -580,8 +550,22 @@ impl<'a> Scorer<'a> {
         };
         let (zq, ze) = any(&f.zh_marks[i0..i1]);
         let (eq, ee) = any(&f.en_marks[j0..j1]);
-        -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64
+        if !self.quotes_informative {
+            return -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64;
+        }
+        let opens = |o: &[bool]| o.iter().any(|&x| x);
+        let quote = ((f.zh_quote[i1 - 1] != f.en_quote[j1 - 1]) as u8 as f64
+            + self.params.open_weight
+                * (opens(&f.zh_opens[i0..i1]) != opens(&f.en_opens[j0..j1])) as u8 as f64)
+            * self.params.quote_miss;
+        -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64 - quote
     }
+}
+
+/// Whether at least 2% of a text's sentences close or open a quotation.
+fn uses_quotes(close: &[bool], open: &[bool]) -> bool {
+    let marked = close.iter().zip(open).filter(|(c, o)| **c || **o).count();
+    marked * 50 >= close.len().max(1)
 }
 
 fn bit_sum(mut mask: u64, gains: &[[f64; SPAN]], len: usize) -> f64 {
@@ -592,6 +576,19 @@ fn bit_sum(mut mask: u64, gains: &[[f64; SPAN]], len: usize) -> f64 {
         mask &= mask - 1;
     }
     sum
+}
+
+/// Log-odds of a word's match (or miss) over a span of `len` sentences, for a word found by
+/// chance in a share `rate` of single sentences: a true translation shows a rendering with
+/// probability p, or by chance (q); a random span only by chance. A match is worth
+/// log((p + q - pq) / q); a miss log(1 - p).
+fn evidence(p: f64, rate: f64, len: usize, matched: bool) -> f64 {
+    let q = (1.0 - (1.0 - rate).powi(len as i32)).clamp(1e-3, 0.999);
+    if matched {
+        ((p + q - p * q) / q).ln()
+    } else {
+        (1.0 - p).ln()
+    }
 }
 
 /// log(2·(1 − Φ(x))) for x ≥ 0: the Gale-Church length log-probability, floored at

@@ -23,6 +23,10 @@ pub struct ZhTokens {
     pub chars: usize,
     pub question: bool,
     pub exclamation: bool,
+    /// The sentence ends inside or at the close of a quotation (”」』 after the last word).
+    pub quote_close: bool,
+    /// The sentence opens a quotation.
+    pub quote_open: bool,
 }
 
 /// One English word.
@@ -45,6 +49,10 @@ pub struct EnTokens {
     pub chars: usize,
     pub question: bool,
     pub exclamation: bool,
+    /// The sentence ends inside or at the close of a quotation (”」』 after the last word).
+    pub quote_close: bool,
+    /// The sentence opens a quotation.
+    pub quote_open: bool,
 }
 
 impl Default for Tokenizer {
@@ -82,6 +90,8 @@ impl Tokenizer {
             chars: sentence.chars().filter(|c| c.is_alphanumeric()).count(),
             question: sentence.contains(['？', '?']),
             exclamation: sentence.contains(['！', '!']),
+            quote_close: ends_with_quote(sentence),
+            quote_open: opens_quote(sentence),
             ..ZhTokens::default()
         };
         for token in self.jieba.cut(&simplified, true) {
@@ -107,6 +117,8 @@ impl Tokenizer {
             chars: sentence.chars().filter(|c| !c.is_whitespace()).count(),
             question: sentence.contains('?'),
             exclamation: sentence.contains('!'),
+            quote_close: ends_with_quote(sentence),
+            quote_open: opens_quote(sentence),
             ..EnTokens::default()
         };
         for word in sentence.unicode_words() {
@@ -152,6 +164,31 @@ pub fn irregular_base(lower: &str) -> Option<&'static str> {
         map
     });
     table.get(lower).copied()
+}
+
+/// Whether a sentence closes a quotation: a closing quote after its last letter or digit.
+fn ends_with_quote(sentence: &str) -> bool {
+    sentence
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(|c| !c.is_alphanumeric())
+        .any(|c| matches!(c, '”' | '」' | '』' | '’' | '\'' | '"' | '»'))
+}
+
+/// Whether a sentence opens a quotation: an opening quote mark, or a straight quote at the
+/// start or after a space, dash or bracket.
+fn opens_quote(sentence: &str) -> bool {
+    let mut before = ' ';
+    for c in sentence.chars() {
+        let straight = matches!(c, '\'' | '"')
+            && (before.is_whitespace() || matches!(before, '(' | '—' | '–'));
+        if straight || matches!(c, '“' | '‘' | '「' | '『' | '«') {
+            return true;
+        }
+        before = c;
+    }
+    false
 }
 
 /// Traditional characters to simplified ones, for dictionary lookup only.
