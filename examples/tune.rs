@@ -11,9 +11,12 @@ fn main() {
     let mut config = Config::default();
     config.params.p_match = env("P", config.params.p_match);
     config.params.lexical = env("LEX", config.params.lexical);
+    config.params.p_match_en = env("PE", config.params.p_match_en);
     config.params.number_hit = env("NH", config.params.number_hit);
     config.params.number_miss = env("NM", config.params.number_miss);
     config.params.mark_miss = env("MM", config.params.mark_miss);
+    config.params.quote_miss = env("QM", config.params.quote_miss);
+    config.params.open_weight = env("OW", config.params.open_weight);
     config.single_pass = std::env::var("SINGLE").is_ok();
     let dir = std::env::args()
         .nth(1)

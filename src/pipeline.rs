@@ -288,7 +288,9 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: 
         }
     }
     let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
-    for (&(w, t), &c) in &pair {
+    let mut pairs: Vec<((u32, u32), u32)> = pair.into_iter().collect();
+    pairs.sort_unstable(); // ties go to the same stem on every run
+    for ((w, t), c) in pairs {
         if c < 2 {
             continue;
         }
