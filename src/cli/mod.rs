@@ -2,6 +2,7 @@
 
 mod align;
 mod eval;
+mod review;
 mod segment;
 
 use anyhow::Result;
@@ -29,6 +30,9 @@ enum Command {
     Segment(segment::Args),
     /// Score alignments against gold (strict and lax precision, recall, F1).
     Eval(eval::Args),
+    /// Write the review page of an alignment JSON: check and correct beads in a browser, save
+    /// the corrected TMX and JSON.
+    Review(review::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -36,6 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Align(args) => align::run(&args),
         Command::Segment(args) => segment::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Review(args) => review::run(&args),
     }
 }
 
