@@ -669,6 +669,7 @@
   });
 
   function setThreshold(t) {
+    if (String(t).trim() === '') return false; // the field is being retyped
     t = Number(t);
     if (!isFinite(t)) return false;
     threshold = Math.max(0, Math.min(1, t));
