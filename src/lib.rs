@@ -4,7 +4,8 @@
 //! [`text`] (read, decode, paragraphs) → [`segment`] (sentences) → [`tokenize`] (words, stems,
 //! numbers) → [`lexicon`] (dictionary, glossary, names) → [`score`] (bead costs) → [`align`]
 //! (dynamic programming) → [`bead`] (the result) → [`export`] (TMX, TSV, JSON, align).
-//! Beside them: [`eval`] scores alignments against gold.
+//! Beside them: [`eval`] scores alignments against gold; [`review`] writes the page on which a
+//! person checks and corrects an alignment.
 
 pub mod align;
 pub mod bead;
@@ -14,6 +15,7 @@ pub mod export;
 pub mod glossary;
 pub mod lexicon;
 pub mod pipeline;
+pub mod review;
 pub mod score;
 pub mod segment;
 pub mod text;

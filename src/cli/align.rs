@@ -5,6 +5,7 @@ use amur::bead::Alignment;
 use amur::export::{self, ExportOptions, Format, TmxUnits};
 use amur::glossary::Glossary;
 use amur::pipeline::{self, Config};
+use amur::review;
 use amur::segment::Lang;
 use amur::{document, tokenize};
 use anyhow::{Context, Result, bail};
@@ -42,6 +43,10 @@ pub struct Args {
     /// 100% matches in CAT tools that segment by sentence.
     #[arg(long, value_enum, default_value = "bead")]
     tmx_units: Units,
+    /// Also write a review page (one self-contained HTML file) in which to check and correct
+    /// the beads and save the corrected TMX and JSON.
+    #[arg(long, value_name = "FILE")]
+    review: Option<PathBuf>,
     #[command(flatten)]
     read: ReadOpts,
     /// Print nothing but errors.
@@ -70,6 +75,15 @@ pub fn run(args: &Args) -> Result<()> {
     };
     if !to_stdout {
         refuse_overwriting_input(&args.output, &[&args.zh, &args.en])?;
+    }
+    if let Some(page) = &args.review {
+        if page == &args.output {
+            bail!(
+                "{}: the review page and the output are the same file",
+                page.display()
+            );
+        }
+        refuse_overwriting_input(page, &[&args.zh, &args.en, &args.output])?;
     }
     let mut glossary = Glossary::default();
     for path in &args.glossary {
@@ -110,6 +124,15 @@ pub fn run(args: &Args) -> Result<()> {
         export::write_file(&args.output, |w| {
             export::write(&alignment, format, &opts, w)
         })?;
+    }
+    if let Some(page) = &args.review {
+        let name = if to_stdout { &args.zh } else { &args.output };
+        let page_opts = review::PageOptions {
+            export: opts.clone(),
+            name: super::review::download_name(name),
+        };
+        let rev = review::Review::from(alignment.clone());
+        export::write_file(page, |w| review::write_html(&rev, &page_opts, w))?;
     }
     if !args.quiet {
         eprintln!("{}", summary(&alignment, started.elapsed().as_secs_f64()));

@@ -2,6 +2,7 @@
 
 mod align;
 mod eval;
+mod review;
 mod segment;
 mod tm;
 
@@ -32,6 +33,9 @@ enum Command {
     Eval(eval::Args),
     /// Work with translation memories: merge, convert, stats, filter, search, lookup.
     Tm(tm::Args),
+    /// Write the review page of an alignment JSON: check and correct beads in a browser, save
+    /// the corrected TMX and JSON.
+    Review(review::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -40,6 +44,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Segment(args) => segment::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Tm(args) => tm::run(&args),
+        Command::Review(args) => review::run(&args),
     }
 }
 
