@@ -1,0 +1,222 @@
+//! HTML: block elements are paragraphs, `<br>` a line break inside one; scripts, styles,
+//! navigation and comments are dropped. Parsed by html5ever (through `scraper`) as a browser
+//! parses it, so tag soup reads as it displays.
+
+use super::{Block, BlockKind, Collector};
+use scraper::{Html, Node};
+
+/// Elements whose content is not text of the document.
+const DROPPED: &[&str] = &[
+    "head", "script", "style", "nav", "noscript", "template", "svg", "math", "iframe", "object",
+    "embed", "canvas", "audio", "video", "select", "textarea", "button",
+];
+
+/// Elements that start and end a paragraph.
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "legend",
+    "li",
+    "main",
+    "menu",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+fn kind_of(name: &str) -> BlockKind {
+    match name {
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
+        "li" | "dt" | "dd" => BlockKind::ListItem,
+        "td" | "th" | "caption" => BlockKind::TableCell,
+        _ => BlockKind::Paragraph,
+    }
+}
+
+/// The paragraphs of an HTML document.
+pub(super) fn parse(source: &str) -> Vec<Block> {
+    let html = Html::parse_document(source);
+    let mut c = Collector::default();
+    let mut kinds: Vec<BlockKind> = vec![BlockKind::Paragraph];
+    let mut pre = 0usize;
+    let root = html.tree.root();
+    let Some(mut node) = root.first_child() else {
+        return Vec::new();
+    };
+    // Depth-first without recursion: a deeply nested page cannot overflow the stack.
+    loop {
+        let mut descend = false;
+        match node.value() {
+            Node::Text(t) => {
+                if pre > 0 {
+                    for (i, line) in t.split('\n').enumerate() {
+                        if i > 0 {
+                            c.line_break();
+                        }
+                        c.push_str(line);
+                    }
+                } else {
+                    c.push_collapsing(t);
+                }
+            }
+            Node::Element(e) => {
+                let name = e.name();
+                let hidden = e.attr("hidden").is_some()
+                    || e.attr("aria-hidden") == Some("true")
+                    || DROPPED.contains(&name);
+                if name == "br" {
+                    c.line_break();
+                } else if !hidden {
+                    if BLOCKS.contains(&name) {
+                        c.flush(*kinds.last().unwrap_or(&BlockKind::Paragraph));
+                        kinds.push(kind_of(name));
+                    }
+                    if name == "pre" {
+                        pre += 1;
+                    }
+                    descend = true;
+                }
+            }
+            Node::Document | Node::Fragment => descend = true,
+            _ => {} // comments, doctype, processing instructions
+        }
+        if descend && let Some(child) = node.first_child() {
+            node = child;
+            continue;
+        }
+        if !descend {
+            // Nothing was opened for this node: go on to its next sibling or up.
+        } else {
+            close(node.value(), &mut c, &mut kinds, &mut pre);
+        }
+        loop {
+            if let Some(next) = node.next_sibling() {
+                node = next;
+                break;
+            }
+            match node.parent() {
+                Some(parent) if parent.id() != root.id() => {
+                    node = parent;
+                    close(node.value(), &mut c, &mut kinds, &mut pre);
+                }
+                _ => {
+                    c.flush(*kinds.last().unwrap_or(&BlockKind::Paragraph));
+                    return c.blocks;
+                }
+            }
+        }
+    }
+}
+
+/// Leaves an element that was entered.
+fn close(node: &Node, c: &mut Collector, kinds: &mut Vec<BlockKind>, pre: &mut usize) {
+    if let Node::Element(e) = node {
+        let name = e.name();
+        if BLOCKS.contains(&name) {
+            c.flush(*kinds.last().unwrap_or(&BlockKind::Paragraph));
+            kinds.pop();
+        }
+        if name == "pre" {
+            *pre = pre.saturating_sub(1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(html: &str) -> Vec<(Vec<String>, BlockKind)> {
+        parse(html).into_iter().map(|b| (b.lines, b.kind)).collect()
+    }
+
+    fn l(lines: &[&str]) -> Vec<String> {
+        lines.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn blocks_breaks_and_dropped_elements() {
+        let html = r#"<!DOCTYPE html><html><head><title>T</title><style>p{}</style></head>
+            <body><nav><a href="/">Home</a></nav><script>var x = "no";</script>
+            <h1>本馆<b>收藏</b></h1><!-- a comment -->
+            <p>First   <i>line</i><br>second
+               line</p>
+            <div>loose text<p>inner</p>tail</div>
+            <ul><li>one<ul><li>two</li></ul></li></ul>
+            <table><tr><td>a</td><td>b<br>c</td></tr></table>
+            <p hidden>secret</p><pre>  keep
+  lines</pre>
+            <p>中文
+            换行</p></body></html>"#;
+        assert_eq!(
+            texts(html),
+            vec![
+                (l(&["本馆收藏"]), BlockKind::Heading),
+                (l(&["First line", "second line"]), BlockKind::Paragraph),
+                (l(&["loose text"]), BlockKind::Paragraph),
+                (l(&["inner"]), BlockKind::Paragraph),
+                (l(&["tail"]), BlockKind::Paragraph),
+                (l(&["one"]), BlockKind::ListItem),
+                (l(&["two"]), BlockKind::ListItem),
+                (l(&["a"]), BlockKind::TableCell),
+                (l(&["b", "c"]), BlockKind::TableCell),
+                (l(&["keep", "lines"]), BlockKind::Paragraph),
+                (l(&["中文换行"]), BlockKind::Paragraph),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_of_markup_only_has_no_blocks() {
+        assert!(
+            parse("<html><head><script>x()</script></head><body> <nav>menu</nav></body></html>")
+                .is_empty()
+        );
+        assert!(parse("").is_empty());
+        assert!(parse("<!-- only a comment -->").is_empty());
+    }
+
+    #[test]
+    fn fragments_and_entities() {
+        assert_eq!(
+            texts("Tom &amp; Jerry&nbsp;&lt;3"),
+            vec![(l(&["Tom & Jerry\u{a0}<3"]), BlockKind::Paragraph)]
+        );
+    }
+}
