@@ -391,12 +391,12 @@ fn looks_like_heading_style(id: &str) -> bool {
     id.starts_with("heading") || id == "title" || id == "subtitle"
 }
 
-/// The innermost open paragraph.
+/// The innermost open container, if it is a paragraph (text outside one is not read).
 fn paragraph(open: &mut [Open]) -> Option<&mut Collector> {
-    open.iter_mut().rev().find_map(|o| match o {
-        Open::Paragraph(c, _) => Some(c),
-        Open::Cell(_) => None,
-    })
+    match open.last_mut() {
+        Some(Open::Paragraph(c, _)) => Some(c),
+        _ => None,
+    }
 }
 
 fn push_text(open: &mut [Open], s: &str) {

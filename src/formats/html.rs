@@ -2,8 +2,12 @@
 //! navigation and comments are dropped. Parsed by html5ever (through `scraper`) as a browser
 //! parses it, so tag soup reads as it displays.
 
-use super::{Block, BlockKind, Collector};
+use super::{Block, BlockKind, Collector, InputFormat, Problem};
 use scraper::{Html, Node};
+
+/// Deeper nesting than this is refused: html5ever takes time that grows faster than the square
+/// of the depth (40,000 nested `<div>`s take tens of seconds), and no real page comes near it.
+const MAX_DEPTH: usize = 5000;
 
 /// Elements whose content is not text of the document.
 const DROPPED: &[&str] = &[
@@ -69,8 +73,74 @@ fn kind_of(name: &str) -> BlockKind {
     }
 }
 
+/// The paragraphs of an HTML document; an error for a page nested deeper than [`MAX_DEPTH`].
+pub(super) fn read(source: &str) -> Result<Vec<Block>, Problem> {
+    if nesting(source) > MAX_DEPTH {
+        return Err(Problem::Corrupt {
+            format: InputFormat::Html,
+            reason: format!("its elements are nested more than {MAX_DEPTH} deep"),
+        });
+    }
+    Ok(parse(source))
+}
+
+/// An estimate of how deep the elements of a page nest, from its tags alone: start tags minus
+/// end tags, leaving out void elements, elements whose end tag may be omitted, comments and
+/// the content of scripts and styles.
+fn nesting(source: &str) -> usize {
+    const UNCOUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param", "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody",
+        "tfoot", "colgroup", "option", "optgroup", "rt", "rp", "html", "head", "body",
+    ];
+    let b = source.as_bytes();
+    let name_at = |i: usize| -> String {
+        b[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase() as char)
+            .collect()
+    };
+    let find = |from: usize, pat: &str| {
+        source
+            .get(from..)
+            .and_then(|s| s.find(pat))
+            .map(|k| from + k)
+    };
+    let (mut depth, mut max, mut i) = (0usize, 0usize, 0usize);
+    while let Some(k) = find(i, "<") {
+        i = k + 1;
+        if source[k..].starts_with("<!--") {
+            i = find(k + 4, "-->").map_or(b.len(), |e| e + 3);
+        } else if b.get(k + 1) == Some(&b'/') {
+            let name = name_at(k + 2);
+            if !name.is_empty() && !UNCOUNTED.contains(&name.as_str()) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if b.get(k + 1).is_some_and(u8::is_ascii_alphabetic) {
+            let name = name_at(k + 1);
+            let end = find(k, ">").unwrap_or(b.len());
+            let self_closing = end > 0 && b.get(end - 1) == Some(&b'/');
+            if name == "script" || name == "style" {
+                // Skip to the matching end tag (any case).
+                i = end;
+                while let Some(e) = find(i, "</") {
+                    i = e + 2;
+                    if name_at(e + 2) == name {
+                        break;
+                    }
+                }
+            } else if !self_closing && !UNCOUNTED.contains(&name.as_str()) {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+    }
+    max
+}
+
 /// The paragraphs of an HTML document.
-pub(super) fn parse(source: &str) -> Vec<Block> {
+fn parse(source: &str) -> Vec<Block> {
     let html = Html::parse_document(source);
     let mut c = Collector::default();
     let mut kinds: Vec<BlockKind> = vec![BlockKind::Paragraph];
@@ -210,6 +280,18 @@ mod tests {
         );
         assert!(parse("").is_empty());
         assert!(parse("<!-- only a comment -->").is_empty());
+    }
+
+    #[test]
+    fn nesting_is_estimated_from_tags() {
+        assert_eq!(nesting("<div><p>a<p>b<br><img src=x/></div>"), 1);
+        assert_eq!(
+            nesting("<!-- <div><div> --><script>'<div><div>'</script><b><i>x</i></b>"),
+            2
+        );
+        let deep = "<div>".repeat(MAX_DEPTH + 1);
+        assert!(read(&deep).is_err());
+        assert!(read(&"<div>x</div>".repeat(MAX_DEPTH + 1)).is_ok());
     }
 
     #[test]

@@ -154,7 +154,7 @@ pub enum Problem {
     PasswordProtected,
     #[error("not a valid {format} file: {reason}")]
     Corrupt { format: InputFormat, reason: String },
-    #[error("this is {found}, not a {format} file as its name says; {hint}")]
+    #[error("this is {found}, not a {format} file; {hint}")]
     Disguised {
         format: InputFormat,
         found: String,
@@ -181,7 +181,7 @@ pub(crate) fn read_blocks(path: &Path, format: InputFormat) -> Result<Vec<Block>
     let blocks = match format {
         InputFormat::Docx => docx::read(path).map_err(bad)?,
         InputFormat::Odt => odt::read(path).map_err(bad)?,
-        InputFormat::Html => html::parse(&read_text(path, format)?),
+        InputFormat::Html => html::read(&read_text(path, format)?).map_err(bad)?,
         InputFormat::Md => markdown::parse(&read_text(path, format)?),
         InputFormat::Txt | InputFormat::Auto => Vec::new(),
     };

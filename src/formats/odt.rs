@@ -58,6 +58,7 @@ fn parse(xml: &str) -> Result<Vec<Block>, String> {
     let mut skip: Option<usize> = None;
     let mut in_office_text: Option<usize> = None;
     let mut list_items = 0usize;
+    let mut notes_open = 0usize;
 
     walk_xml(xml, |e| match e {
         XmlEvent::Start(t) => {
@@ -81,9 +82,8 @@ fn parse(xml: &str) -> Result<Vec<Block>, String> {
                 skip = Some(depth);
                 return;
             }
-            let in_note = open.iter().any(|o| matches!(o, Open::Note(..)));
             if t.is(TEXT, "p") || t.is(TEXT, "h") {
-                let kind = if in_note {
+                let kind = if notes_open > 0 {
                     BlockKind::Note
                 } else if t.name == "h" {
                     BlockKind::Heading
@@ -96,6 +96,7 @@ fn parse(xml: &str) -> Result<Vec<Block>, String> {
             } else if t.is(TABLE, "table-cell") {
                 open.push(Open::Cell(Vec::new()));
             } else if t.is(TEXT, "note") {
+                notes_open += 1;
                 open.push(Open::Note(
                     t.attr("note-class") == Some("endnote"),
                     Vec::new(),
@@ -146,8 +147,7 @@ fn parse(xml: &str) -> Result<Vec<Block>, String> {
                 if let Some(Open::Cell(lines)) = open.pop()
                     && !lines.is_empty()
                 {
-                    let in_note = open.iter().any(|o| matches!(o, Open::Note(..)));
-                    let kind = if in_note {
+                    let kind = if notes_open > 0 {
                         BlockKind::Note
                     } else {
                         BlockKind::TableCell
@@ -159,6 +159,7 @@ fn parse(xml: &str) -> Result<Vec<Block>, String> {
                     }
                 }
             } else if text && name == "note" {
+                notes_open = notes_open.saturating_sub(1);
                 if let Some(Open::Note(endnote, blocks)) = open.pop() {
                     if endnote {
                         endnotes.extend(blocks);
