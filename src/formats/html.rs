@@ -64,11 +64,20 @@ const BLOCKS: &[&str] = &[
     "ul",
 ];
 
-fn kind_of(name: &str) -> BlockKind {
-    match name {
+/// What a block element is, inside a block of kind `outer`: a paragraph inside a list item or
+/// a table cell is that item's or cell's text, and everything inside a footnotes section
+/// (`role="doc-endnotes"`, `class="footnotes"`) is a note.
+fn block_kind(e: &scraper::node::Element, outer: BlockKind) -> BlockKind {
+    let notes = matches!(e.attr("role"), Some("doc-endnotes" | "doc-footnotes"))
+        || e.classes().any(|c| c == "footnotes");
+    if notes || outer == BlockKind::Note {
+        return BlockKind::Note;
+    }
+    match e.name() {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => BlockKind::Heading,
         "li" | "dt" | "dd" => BlockKind::ListItem,
         "td" | "th" | "caption" => BlockKind::TableCell,
+        _ if matches!(outer, BlockKind::ListItem | BlockKind::TableCell) => outer,
         _ => BlockKind::Paragraph,
     }
 }
@@ -169,13 +178,15 @@ fn parse(source: &str) -> Vec<Block> {
                 let name = e.name();
                 let hidden = e.attr("hidden").is_some()
                     || e.attr("aria-hidden") == Some("true")
-                    || DROPPED.contains(&name);
+                    || DROPPED.contains(&name)
+                    || is_note_link(e);
                 if name == "br" {
                     c.line_break();
                 } else if !hidden {
                     if BLOCKS.contains(&name) {
-                        c.flush(*kinds.last().unwrap_or(&BlockKind::Paragraph));
-                        kinds.push(kind_of(name));
+                        let outer = *kinds.last().unwrap_or(&BlockKind::Paragraph);
+                        c.flush(outer);
+                        kinds.push(block_kind(e, outer));
                     }
                     if name == "pre" {
                         pre += 1;
@@ -212,6 +223,19 @@ fn parse(source: &str) -> Vec<Block> {
             }
         }
     }
+}
+
+/// A footnote reference or a link back from a footnote (pandoc, Hugo, kramdown and the ARIA
+/// roles of DPUB): a number or an arrow, not text.
+fn is_note_link(e: &scraper::node::Element) -> bool {
+    const CLASSES: &[&str] = &[
+        "footnote-ref",
+        "footnote-back",
+        "footnote-backref",
+        "reversefootnote",
+    ];
+    matches!(e.attr("role"), Some("doc-noteref" | "doc-backlink"))
+        || e.classes().any(|c| CLASSES.contains(&c))
 }
 
 /// Leaves an element that was entered.
@@ -292,6 +316,19 @@ mod tests {
         let deep = "<div>".repeat(MAX_DEPTH + 1);
         assert!(read(&deep).is_err());
         assert!(read(&"<div>x</div>".repeat(MAX_DEPTH + 1)).is_ok());
+    }
+
+    #[test]
+    fn footnote_links_are_not_text() {
+        let html = r##"<p>Items.<a href="#fn1" class="footnote-ref" id="fnref1" role="doc-noteref"><sup>1</sup></a> More.</p>
+            <section class="footnotes" role="doc-endnotes"><ol><li id="fn1"><p>The note.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li></ol></section>"##;
+        assert_eq!(
+            texts(html),
+            vec![
+                (l(&["Items. More."]), BlockKind::Paragraph),
+                (l(&["The note."]), BlockKind::Note),
+            ]
+        );
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! * **html**: block elements (p, h1–h6, li, td, div, blockquote, pre ...) are paragraphs;
 //!   `head`, `script`, `style`, `nav`, `noscript`, `template`, `svg` and comments are dropped;
 //!   `<br>` is a line break inside its paragraph; whitespace collapses as a browser does it
-//!   (a line break between two Chinese characters disappears).
+//!   (a line break between two Chinese characters disappears). Footnote reference numbers and
+//!   back links are dropped; a footnotes section is read where it is (at the end, as a rule).
 //! * **md**: paragraphs, headings, list items, table cells and block quotes, markup stripped;
 //!   footnote definitions become notes after the body; code blocks, raw HTML blocks, images
 //!   and front matter are dropped.
