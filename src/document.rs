@@ -1,21 +1,92 @@
-//! From a file to sentences: read and decode ([`crate::text`]), split into paragraphs, and
-//! segment each paragraph ([`crate::segment`]) — or take the lines as they are when the input
-//! is presegmented.
+//! From a file to sentences: read the file in its format (plain text through [`crate::text`],
+//! docx, odt, html and md through [`crate::formats`]), split it into paragraphs, and segment
+//! each paragraph ([`crate::segment`]) — or take the lines as they are when the input is
+//! presegmented.
+//!
+//! Paragraph numbers are evidence for the aligner: when both sides have as many paragraphs,
+//! each paragraph pair is aligned on its own ([`crate::pipeline`]). Headings, list items and
+//! table cells are paragraphs of their own, so a heading aligns with a heading. Footnotes and
+//! endnotes come after the body, numbered on from it: when both sides have as many paragraphs,
+//! the notes align with the notes.
+//!
+//! Every sentence keeps its place in the file ([`Location`]): paragraph and character offsets.
 
 use crate::bead::Sentence;
+use crate::formats::{self, BlockKind, FormatError, InputFormat};
 use crate::segment::{self, Lang, ZhOptions};
-use crate::text::{self, TextError};
+use crate::text;
 use std::path::Path;
 
-/// Reads a document and returns its sentences, each with its paragraph number.
+/// Where a sentence is in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location {
+    /// 0-based index into [`Document::paragraphs`]: the paragraphs in reading order (the body,
+    /// then the notes), as amur numbers them; a presegmented text file has one per line.
+    pub paragraph: usize,
+    /// Character (not byte) offsets of the sentence in the paragraph's text.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One paragraph as read: its text (lines joined as for segmentation) and what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paragraph {
+    pub text: String,
+    pub kind: BlockKind,
+}
+
+/// A document read for alignment: its sentences and, parallel to them, where each one is.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The format it was read as.
+    pub format: InputFormat,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    /// `locations[i]` is where `sentences[i]` is.
+    pub locations: Vec<Location>,
+}
+
+/// Reads a document (format by extension) and returns its sentences, each with its paragraph
+/// number.
 pub fn read(
     path: &Path,
     lang: Lang,
     presegmented: bool,
     zh_opts: &ZhOptions,
-) -> Result<Vec<Sentence>, TextError> {
-    let content = text::read_file(path)?;
-    Ok(sentences(&content, lang, presegmented, zh_opts))
+) -> Result<Vec<Sentence>, FormatError> {
+    Ok(read_document(path, InputFormat::Auto, lang, presegmented, zh_opts)?.sentences)
+}
+
+/// Reads a document in the given format ([`InputFormat::Auto`]: by its extension).
+pub fn read_document(
+    path: &Path,
+    format: InputFormat,
+    lang: Lang,
+    presegmented: bool,
+    zh_opts: &ZhOptions,
+) -> Result<Document, FormatError> {
+    let format = format.resolve(path);
+    let joiner = joiner(lang);
+    let paragraphs: Vec<(Vec<String>, BlockKind)> = match format {
+        InputFormat::Txt | InputFormat::Auto => {
+            formats::check_text_file(path, InputFormat::Txt)?;
+            let content = text::read_file(path)?;
+            let paras = if presegmented {
+                text::lines(&content)
+            } else {
+                text::paragraphs(&content, joiner)
+            };
+            paras
+                .into_iter()
+                .map(|p| (vec![p], BlockKind::Paragraph))
+                .collect()
+        }
+        _ => formats::read_blocks(path, format)?
+            .into_iter()
+            .map(|b| (b.lines, b.kind))
+            .collect(),
+    };
+    Ok(build(format, paragraphs, lang, presegmented, zh_opts))
 }
 
 /// The sentences of a document's text.
@@ -31,17 +102,156 @@ pub fn sentences(
             .map(|text| Sentence { text, paragraph: 0 })
             .collect();
     }
-    let joiner = match lang {
-        Lang::Zh => "",
-        Lang::En => " ",
-    };
+    let joiner = joiner(lang);
     let mut out = Vec::new();
     for (paragraph, para) in text::paragraphs(content, joiner).iter().enumerate() {
-        let split = match lang {
-            Lang::Zh => segment::zh(para, zh_opts),
-            Lang::En => segment::en(para),
-        };
+        let split = segment::sentences(para, lang, zh_opts);
         out.extend(split.into_iter().map(|text| Sentence { text, paragraph }));
     }
     out
+}
+
+/// What joins the lines of a paragraph: a space in English, nothing in Chinese.
+fn joiner(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "",
+        Lang::En => " ",
+    }
+}
+
+/// Segments paragraphs (each a list of lines) into located sentences. Presegmented input has
+/// one sentence per line and no paragraph boundaries for the aligner (paragraph 0 throughout).
+fn build(
+    format: InputFormat,
+    paragraphs: Vec<(Vec<String>, BlockKind)>,
+    lang: Lang,
+    presegmented: bool,
+    zh_opts: &ZhOptions,
+) -> Document {
+    let joiner = joiner(lang);
+    let mut doc = Document {
+        format,
+        paragraphs: Vec::with_capacity(paragraphs.len()),
+        sentences: Vec::new(),
+        locations: Vec::new(),
+    };
+    for (index, (lines, kind)) in paragraphs.into_iter().enumerate() {
+        let text = lines.join(joiner);
+        let (split, paragraph) = if presegmented {
+            (lines, 0)
+        } else {
+            (segment::sentences(&text, lang, zh_opts), index)
+        };
+        let mut cursor = 0;
+        for sentence in split {
+            let (start, end) = locate(&text, &sentence, &mut cursor);
+            doc.locations.push(Location {
+                paragraph: index,
+                start,
+                end,
+            });
+            doc.sentences.push(Sentence {
+                text: sentence,
+                paragraph,
+            });
+        }
+        doc.paragraphs.push(Paragraph { text, kind });
+    }
+    doc
+}
+
+/// Character offsets of `sentence` in `paragraph`, searching from byte `cursor` on (sentences
+/// come in order); the cursor moves past it.
+fn locate(paragraph: &str, sentence: &str, cursor: &mut usize) -> (usize, usize) {
+    let from = (*cursor).min(paragraph.len());
+    let byte_start = match paragraph[from..].find(sentence) {
+        Some(k) => from + k,
+        None => from, // cannot happen: segmentation only drops whitespace between sentences
+    };
+    let byte_end = (byte_start + sentence.len()).min(paragraph.len());
+    *cursor = byte_end;
+    let start = paragraph[..byte_start].chars().count();
+    (start, start + sentence.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn para(lines: &[&str], kind: BlockKind) -> (Vec<String>, BlockKind) {
+        (lines.iter().map(|s| s.to_string()).collect(), kind)
+    }
+
+    #[test]
+    fn sentences_are_located_in_their_paragraphs() {
+        let doc = build(
+            InputFormat::Docx,
+            vec![
+                para(&["标题"], BlockKind::Heading),
+                para(&["第一句。第二", "句。"], BlockKind::Paragraph),
+                para(&["注释。"], BlockKind::Note),
+            ],
+            Lang::Zh,
+            false,
+            &ZhOptions::default(),
+        );
+        let texts: Vec<(&str, usize)> = doc
+            .sentences
+            .iter()
+            .map(|s| (s.text.as_str(), s.paragraph))
+            .collect();
+        assert_eq!(
+            texts,
+            vec![("标题", 0), ("第一句。", 1), ("第二句。", 1), ("注释。", 2)]
+        );
+        assert_eq!(
+            doc.locations[2],
+            Location {
+                paragraph: 1,
+                start: 4,
+                end: 8
+            }
+        );
+        assert_eq!(doc.paragraphs[1].text, "第一句。第二句。");
+        assert_eq!(doc.paragraphs[2].kind, BlockKind::Note);
+    }
+
+    #[test]
+    fn english_lines_join_with_a_space_and_presegmented_lines_stay() {
+        let paras = vec![para(&["One. Two", "goes on."], BlockKind::Paragraph)];
+        let doc = build(
+            InputFormat::Html,
+            paras.clone(),
+            Lang::En,
+            false,
+            &ZhOptions::default(),
+        );
+        assert_eq!(doc.sentences[1].text, "Two goes on.");
+        assert_eq!((doc.locations[1].start, doc.locations[1].end), (5, 17));
+        let pre = build(
+            InputFormat::Html,
+            paras,
+            Lang::En,
+            true,
+            &ZhOptions::default(),
+        );
+        let texts: Vec<&str> = pre.sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, vec!["One. Two", "goes on."]);
+        assert!(pre.sentences.iter().all(|s| s.paragraph == 0));
+        assert_eq!((pre.locations[1].start, pre.locations[1].end), (9, 17));
+    }
+
+    #[test]
+    fn text_files_read_as_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("zh.txt");
+        std::fs::write(&p, "甲。乙。\n丙。\n").unwrap();
+        let s = read(&p, Lang::Zh, false, &ZhOptions::default()).unwrap();
+        assert_eq!(
+            s,
+            sentences("甲。乙。\n丙。\n", Lang::Zh, false, &ZhOptions::default())
+        );
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[2].paragraph, 1);
+    }
 }

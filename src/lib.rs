@@ -12,6 +12,7 @@ pub mod bead;
 pub mod document;
 pub mod eval;
 pub mod export;
+pub mod formats;
 pub mod glossary;
 pub mod lexicon;
 pub mod pipeline;

@@ -15,9 +15,9 @@ use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The Chinese document (UTF-8 text).
+    /// The Chinese document (UTF-8 text, .docx, .odt, .html or .md).
     zh: PathBuf,
-    /// Its English translation (UTF-8 text).
+    /// Its English translation (UTF-8 text, .docx, .odt, .html or .md).
     en: PathBuf,
     /// Where to write the result; `-` for standard output. The format follows the extension
     /// (.tmx .tsv .json .align) unless --format says otherwise.
@@ -90,8 +90,18 @@ pub fn run(args: &Args) -> Result<()> {
         glossary.extend(Glossary::read_tsv(path)?);
     }
     let zh_opts = args.read.zh_options();
-    let zh = document::read(&args.zh, Lang::Zh, args.read.presegmented, &zh_opts)?;
-    let en = document::read(&args.en, Lang::En, args.read.presegmented, &zh_opts)?;
+    let read = |path, lang| {
+        document::read_document(
+            path,
+            args.read.input_format,
+            lang,
+            args.read.presegmented,
+            &zh_opts,
+        )
+        .map(|d| d.sentences)
+    };
+    let zh = read(&args.zh, Lang::Zh)?;
+    let en = read(&args.en, Lang::En)?;
     let traditional =
         tokenize::looks_traditional(&zh.iter().map(|s| s.text.as_str()).collect::<String>());
     let config = Config {

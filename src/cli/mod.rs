@@ -51,6 +51,10 @@ pub fn run(cli: Cli) -> Result<()> {
 /// Options shared by commands that read documents.
 #[derive(clap::Args, Clone)]
 pub struct ReadOpts {
+    /// How to read the input files: auto (by extension: .docx .odt .html/.htm .md, anything
+    /// else as text), txt, docx, odt, html or md.
+    #[arg(long, default_value = "auto", value_name = "FORMAT")]
+    pub input_format: amur::formats::InputFormat,
     /// Input is already one sentence per line: use the lines as they are.
     #[arg(long)]
     pub presegmented: bool,

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The document (UTF-8 text; paragraphs one per line or separated by blank lines).
+    /// The document (UTF-8 text with paragraphs one per line or separated by blank lines, or
+    /// .docx, .odt, .html, .md).
     file: PathBuf,
     /// Its language: zh or en.
     #[arg(long)]
@@ -19,12 +20,14 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<()> {
-    let sentences = document::read(
+    let sentences = document::read_document(
         &args.file,
+        args.read.input_format,
         args.lang,
         args.read.presegmented,
         &args.read.zh_options(),
-    )?;
+    )?
+    .sentences;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for s in sentences {
         if writeln!(out, "{}", s.text).is_err() {

@@ -1,5 +1,6 @@
 //! JSON output (pretty): sentence counts and every bead, including those with an empty side,
-//! with its sentence ids, texts, confidence and type, for scripts and inspection.
+//! with its sentence ids, texts, confidence and type, and the paragraph each side starts in
+//! (1-based, as in the TMX `x-source-paragraph`), for scripts and inspection.
 
 use std::io::{self, Write};
 
@@ -28,6 +29,10 @@ struct JsonBead {
     confidence: f64,
     #[serde(rename = "type")]
     kind: String,
+    /// 1-based paragraph of the bead's first Chinese / English sentence in its document;
+    /// `null` for an empty side.
+    zh_paragraph: Option<usize>,
+    en_paragraph: Option<usize>,
 }
 
 /// Writes the document, followed by a newline.
@@ -56,6 +61,16 @@ fn json_bead(al: &Alignment, id: usize, b: &Bead) -> JsonBead {
         en: al.en_text(b),
         confidence: round_confidence(b.confidence),
         kind: b.kind(),
+        zh_paragraph: al
+            .zh
+            .get(b.zh.start)
+            .filter(|_| !b.zh.is_empty())
+            .map(|s| s.paragraph + 1),
+        en_paragraph: al
+            .en
+            .get(b.en.start)
+            .filter(|_| !b.en.is_empty())
+            .map(|s| s.paragraph + 1),
     }
 }
 
@@ -91,13 +106,15 @@ mod tests {
             json!({
                 "id": 1, "zh_ids": [1], "en_ids": [1, 2],
                 "zh": "價格<100>元&稅。", "en": "The price is <100> & more. Tax 'included'.",
-                "confidence": 0.877, "type": "1-2"
+                "confidence": 0.877, "type": "1-2",
+                "zh_paragraph": 1, "en_paragraph": 1
             })
         );
         assert_eq!(v["beads"][3]["zh_ids"], json!([]));
         assert_eq!(v["beads"][3]["en_ids"], json!([4]));
         assert_eq!(v["beads"][3]["zh"], "");
         assert_eq!(v["beads"][3]["type"], "0-1");
+        assert_eq!(v["beads"][3]["zh_paragraph"], Value::Null);
         // JSON can carry any character: texts are exact, control characters included.
         assert_eq!(v["beads"][2]["zh"], "控制\u{1}字元\u{FFFF}。");
         assert_eq!(v["beads"][2]["en"], "Control\u{7} char\r.");

@@ -12,7 +12,9 @@
 //! What a unit holds, one bead or single sentences where they can be paired, is chosen by
 //! [`TmxUnits`]; its doc explains the trade-off. Each unit carries the bead's confidence
 //! (`x-confidence`), the kind of the bead it comes from (`x-bead`, e.g. "2-2" for a unit split
-//! from a 2-2 bead) and optionally the document name (`x-document`).
+//! from a 2-2 bead), the 1-based number of the source side's paragraph in its document
+//! (`x-source-paragraph`: where the unit's first source sentence is, so that a reviewer can
+//! find it in the original) and optionally the document name (`x-document`).
 
 use std::borrow::{Borrow, Cow};
 use std::io::{self, Write};
@@ -38,6 +40,9 @@ struct Unit {
     bead: String,
     /// The English side was cut from a longer bead by estimate (`TmxUnits::Sentence`).
     estimated: bool,
+    /// 0-based paragraphs of the first Chinese and the first English sentence.
+    zh_paragraph: usize,
+    en_paragraph: usize,
 }
 
 /// Writes the TMX document for `al`.
@@ -155,6 +160,12 @@ fn write_tu<W: Write>(w: &mut Writer<W>, u: &Unit, opts: &ExportOptions) -> io::
         if u.estimated {
             write_prop(w, "x-split", "estimated")?;
         }
+        let source_paragraph = if opts.en_source {
+            u.en_paragraph
+        } else {
+            u.zh_paragraph
+        };
+        write_prop(w, "x-source-paragraph", &(source_paragraph + 1).to_string())?;
         if let Some(doc) = doc.as_deref().filter(|d| !d.trim().is_empty()) {
             write_prop(w, "x-document", doc)?;
         }
@@ -223,7 +234,7 @@ fn bead_units(al: &Alignment, b: &Bead, mode: TmxUnits, en_source: bool) -> Vec<
             .zh
             .clone()
             .zip(b.en.clone())
-            .filter_map(|(z, e)| unit(b, z..z + 1, e..e + 1, &al.zh[z].text, &al.en[e].text))
+            .filter_map(|(z, e)| unit(al, b, z..z + 1, e..e + 1, &al.zh[z].text, &al.en[e].text))
             .collect();
     }
     if sentence_mode && !en_source {
@@ -241,7 +252,7 @@ fn bead_units(al: &Alignment, b: &Bead, mode: TmxUnits, en_source: bool) -> Vec<
                 .clone()
                 .zip(parts)
                 .filter_map(|(z, part)| {
-                    let mut u = unit(b, z..z + 1, b.en.clone(), &al.zh[z].text, &part)?;
+                    let mut u = unit(al, b, z..z + 1, b.en.clone(), &al.zh[z].text, &part)?;
                     u.tuid.push_str(&format!("_part{}", z - b.zh.start + 1));
                     u.estimated = true;
                     Some(u)
@@ -250,7 +261,7 @@ fn bead_units(al: &Alignment, b: &Bead, mode: TmxUnits, en_source: bool) -> Vec<
         }
     }
     let (zh, en) = (al.zh_text(b), al.en_text(b));
-    unit(b, b.zh.clone(), b.en.clone(), &zh, &en)
+    unit(al, b, b.zh.clone(), b.en.clone(), &zh, &en)
         .into_iter()
         .collect()
 }
@@ -328,6 +339,7 @@ pub(crate) fn split_english(zh: &[&str], en: &[&str]) -> Option<Vec<String>> {
 /// A unit for sentences `zh`, `en` of bead `b`, unless a side has no text once the characters
 /// XML forbids are dropped.
 fn unit(
+    al: &Alignment,
     b: &Bead,
     zh: Range<usize>,
     en: Range<usize>,
@@ -345,6 +357,8 @@ fn unit(
         confidence: b.confidence,
         bead: b.kind(),
         estimated: false,
+        zh_paragraph: al.zh[zh.start].paragraph,
+        en_paragraph: al.en[en.start].paragraph,
     })
 }
 
@@ -575,7 +589,7 @@ mod tests {
         };
         let t = parse(&tmx(&sample(), &o));
         for tu in &t.tus {
-            assert_eq!(tu.children, ["prop", "prop", "prop", "tuv", "tuv"]);
+            assert_eq!(tu.children, ["prop", "prop", "prop", "prop", "tuv", "tuv"]);
             assert_eq!(tu.attrs["creationdate"], DATE);
             assert_eq!(prop(tu, "x-document"), Some("章節 <1> & \"a\".txt"));
         }
@@ -584,7 +598,32 @@ mod tests {
         assert_eq!(prop(&t.tus[1], "x-bead"), Some("1-2"));
         assert_eq!(prop(&t.tus[2], "x-confidence"), Some("1.00"));
         let t = parse(&tmx(&sample(), &opts()));
-        assert_eq!(t.tus[0].children, ["prop", "prop", "tuv", "tuv"]);
+        assert_eq!(t.tus[0].children, ["prop", "prop", "prop", "tuv", "tuv"]);
+    }
+
+    #[test]
+    fn source_paragraph_is_one_based_and_follows_the_source_side() {
+        let mut al = sample();
+        for (k, s) in al.zh.iter_mut().enumerate() {
+            s.paragraph = k / 2;
+        }
+        for (k, s) in al.en.iter_mut().enumerate() {
+            s.paragraph = 10 + k;
+        }
+        let t = parse(&tmx(&al, &opts()));
+        let zh: Vec<&str> = t
+            .tus
+            .iter()
+            .map(|tu| prop(tu, "x-source-paragraph").unwrap())
+            .collect();
+        // Units start at zh sentences 0, 1, 2, 3, 5: paragraphs 0, 0, 1, 1, 2 (0-based).
+        assert_eq!(zh, ["1", "1", "2", "2", "3"]);
+        let o = ExportOptions {
+            en_source: true,
+            ..opts()
+        };
+        let t = parse(&tmx(&al, &o));
+        assert_eq!(prop(&t.tus[1], "x-source-paragraph"), Some("12"));
     }
 
     #[test]
