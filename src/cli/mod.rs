@@ -2,6 +2,7 @@
 
 mod align;
 mod eval;
+mod glossary;
 mod segment;
 
 use anyhow::Result;
@@ -29,6 +30,8 @@ enum Command {
     Segment(segment::Args),
     /// Score alignments against gold (strict and lax precision, recall, F1).
     Eval(eval::Args),
+    /// Glossaries: extract terms from aligned text, merge, check and lint.
+    Glossary(glossary::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -36,6 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Align(args) => align::run(&args),
         Command::Segment(args) => segment::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Glossary(args) => glossary::run(&args),
     }
 }
 
