@@ -4,6 +4,9 @@ use super::ReadOpts;
 use amur::bead::Alignment;
 use amur::export::{self, ExportOptions, Format, TmxUnits};
 use amur::glossary::Glossary;
+use amur::glossary::extract::{self, ExtractOptions};
+use amur::glossary::formats::GlossaryFormat;
+use amur::glossary::units;
 use amur::pipeline::{self, Config};
 use amur::segment::Lang;
 use amur::{document, tokenize};
@@ -42,6 +45,10 @@ pub struct Args {
     /// 100% matches in CAT tools that segment by sentence.
     #[arg(long, value_enum, default_value = "bead")]
     tmx_units: Units,
+    /// Also find the recurring terms of this pair and their renderings, and write them here
+    /// (TSV, CSV or TBX by extension); `amur glossary extract` does the same on several pairs.
+    #[arg(long, value_name = "FILE")]
+    terms: Option<PathBuf>,
     #[command(flatten)]
     read: ReadOpts,
     /// Print nothing but errors.
@@ -71,6 +78,18 @@ pub fn run(args: &Args) -> Result<()> {
     if !to_stdout {
         refuse_overwriting_input(&args.output, &[&args.zh, &args.en])?;
     }
+    let terms_format = match &args.terms {
+        Some(path) => {
+            refuse_overwriting_input(path, &[&args.zh, &args.en])?;
+            Some(GlossaryFormat::from_path(path).with_context(|| {
+                format!(
+                    "{}: cannot tell the term list format from the extension (.tsv .csv .tbx)",
+                    path.display()
+                )
+            })?)
+        }
+        None => None,
+    };
     let mut glossary = Glossary::default();
     for path in &args.glossary {
         glossary.extend(Glossary::read_tsv(path)?);
@@ -110,6 +129,15 @@ pub fn run(args: &Args) -> Result<()> {
         export::write_file(&args.output, |w| {
             export::write(&alignment, format, &opts, w)
         })?;
+    }
+    if let (Some(path), Some(format)) = (&args.terms, terms_format) {
+        let name = units::doc_name(&args.zh, Some(&args.en));
+        let units = units::from_alignment(&name, &alignment);
+        let terms = extract::to_glossary(&extract::extract(&units, &ExtractOptions::default()));
+        export::write_file(path, |w| terms.write(format, w))?;
+        if !args.quiet {
+            eprintln!("{} terms written to {}", terms.terms.len(), path.display());
+        }
     }
     if !args.quiet {
         eprintln!("{}", summary(&alignment, started.elapsed().as_secs_f64()));

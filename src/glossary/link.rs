@@ -87,13 +87,6 @@ pub fn select(sorted: &[Pair], c: &Counts, min_freq: usize) -> Vec<Pair> {
     for _ in 0..MAX_ROUNDS {
         taken = link(sorted, c, min_freq, &bans);
         let compounds = compounds(&taken, c, &dice);
-        if std::env::var("AMUR_DEBUG_GLOSS").is_ok() {
-            eprintln!(
-                "round: {} taken, {} compounds",
-                taken.len(),
-                compounds.len()
-            );
-        }
         if !compounds.is_empty() {
             for compound in compounds {
                 match compound {
@@ -104,14 +97,6 @@ pub fn select(sorted: &[Pair], c: &Counts, min_freq: usize) -> Vec<Pair> {
             continue;
         }
         let promoted = promotions(&taken, sorted, c, &bans);
-        if std::env::var("AMUR_DEBUG_GLOSS").is_ok() {
-            for (z, e) in &promoted {
-                eprintln!(
-                    "promote {} / {}",
-                    c.zh.keys[*z as usize], c.en.keys[*e as usize]
-                );
-            }
-        }
         if promoted.is_empty() {
             break;
         }
@@ -155,20 +140,7 @@ fn link(sorted: &[Pair], c: &Counts, min_freq: usize, bans: &Bans) -> Vec<Pair> 
     let mut en_done: HashSet<u32> = HashSet::new();
     let mut by_char: HashMap<char, Vec<usize>> = HashMap::new();
     let mut taken: Vec<Pair> = Vec::new();
-    let want = std::env::var("AMUR_DEBUG_ZH").ok();
     for p in sorted {
-        if want.as_deref() == Some(c.zh.keys[p.zh as usize].as_str()) && p.score > 0.9 {
-            eprintln!(
-                "link {} / {}: zh_done {} en_done {} ban {} {} {}",
-                c.zh.keys[p.zh as usize],
-                c.en.keys[p.en as usize],
-                zh_done.contains(&p.zh),
-                en_done.contains(&p.en),
-                bans.zh.contains(&p.zh),
-                bans.en.contains(&p.en),
-                bans.pairs.contains(&(p.zh, p.en))
-            );
-        }
         if zh_done.contains(&p.zh)
             || en_done.contains(&p.en)
             || bans.zh.contains(&p.zh)
@@ -184,17 +156,10 @@ fn link(sorted: &[Pair], c: &Counts, min_freq: usize, bans: &Bans) -> Vec<Pair> 
             .collect();
         near.sort_unstable();
         near.dedup();
-        if let Some(&i) = near
+        if near
             .iter()
-            .find(|&&i| clashes(p, &taken[i], c, &content, min_freq))
+            .any(|&i| clashes(p, &taken[i], c, &content, min_freq))
         {
-            if want.as_deref() == Some(zk.as_str()) && p.score > 0.9 {
-                let q = &taken[i];
-                eprintln!(
-                    "  clashes with {} / {}",
-                    c.zh.keys[q.zh as usize], c.en.keys[q.en as usize]
-                );
-            }
             continue;
         }
         zh_done.insert(p.zh);
@@ -329,20 +294,7 @@ fn compounds(taken: &[Pair], c: &Counts, dice: &HashMap<(u32, u32), f64>) -> Vec
     };
     taken
         .iter()
-        .filter_map(|p| {
-            let found = compound_witness(p, &ctx)?;
-            if std::env::var("AMUR_DEBUG_GLOSS").is_ok() {
-                let (q, _) = found;
-                eprintln!(
-                    "compound {} / {} (witness {} / {})",
-                    c.zh.keys[p.zh as usize],
-                    c.en.keys[p.en as usize],
-                    c.zh.keys[q.zh as usize],
-                    c.en.keys[q.en as usize]
-                );
-            }
-            Some(found.1)
-        })
+        .filter_map(|p| compound_witness(p, &ctx).map(|(_, compound)| compound))
         .collect()
 }
 

@@ -399,7 +399,7 @@ mod tests {
             assert!(!surfaces.contains(&unwanted), "{unwanted} in {surfaces:?}");
         }
         assert!(keys(&p).contains(&"worker"));
-        assert!(p.iter().find(|p| p.surface == "Ministry").unwrap().initial == false);
+        assert!(!p.iter().find(|p| p.surface == "Ministry").unwrap().initial);
         let q = en_phrases("Passports were issued.", t);
         assert!(q[0].initial);
     }
