@@ -208,18 +208,21 @@ pub fn check(path: &Path) -> Result<Vec<Problem>, GlossaryError> {
     Ok(problems)
 }
 
-/// The key under which two entries are the same: simplified Chinese, English ignoring case
-/// and runs of spaces.
+/// The key under which two entries are the same: simplified Chinese, English ignoring case,
+/// spacing and inflection.
 pub fn entry_key(term: &Term) -> (String, String) {
     (to_simplified(term.zh.trim()), normalize_en(&term.en))
 }
 
-/// English compared loosely: lower case, single spaces.
+/// English compared loosely: its words' lower-cased stems, so that "Certificates" and
+/// "certificate" are one rendering.
 pub fn normalize_en(en: &str) -> String {
-    en.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    let stems = crate::glossary::lint::stem_sequence(en, crate::tokenize::Tokenizer::shared());
+    if stems.is_empty() {
+        en.trim().to_lowercase()
+    } else {
+        stems.join(" ")
+    }
 }
 
 /// Entries that repeat an earlier one (same simplified Chinese and same English).
@@ -314,10 +317,10 @@ mod tests {
     }
 
     #[test]
-    fn duplicates_compare_simplified_and_ignore_case() {
+    fn duplicates_compare_simplified_and_ignore_case_and_plural() {
         let parsed = parse(
             GlossaryFormat::Tsv,
-            "伯力\tKhabarovsk\n華工\tChinese workers\n华工\tchinese  Workers\n",
+            "伯力\tKhabarovsk\n華工\tChinese workers\n华工\tchinese  Worker\n",
         );
         let d = duplicates(&parsed);
         assert_eq!(d.len(), 1);
