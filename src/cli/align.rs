@@ -4,6 +4,9 @@ use super::ReadOpts;
 use amur::bead::Alignment;
 use amur::export::{self, ExportOptions, Format, TmxUnits};
 use amur::glossary::Glossary;
+use amur::glossary::extract::{self, ExtractOptions};
+use amur::glossary::formats::GlossaryFormat;
+use amur::glossary::units;
 use amur::pipeline::{self, Config};
 use amur::review;
 use amur::segment::Lang;
@@ -47,6 +50,10 @@ pub struct Args {
     /// the beads and save the corrected TMX and JSON.
     #[arg(long, value_name = "FILE")]
     review: Option<PathBuf>,
+    /// Also find the recurring terms of this pair and their renderings, and write them here
+    /// (TSV, CSV or TBX by extension); `amur glossary extract` does the same on several pairs.
+    #[arg(long, value_name = "FILE")]
+    terms: Option<PathBuf>,
     #[command(flatten)]
     read: ReadOpts,
     /// Print nothing but errors.
@@ -85,6 +92,18 @@ pub fn run(args: &Args) -> Result<()> {
         }
         refuse_overwriting_input(page, &[&args.zh, &args.en, &args.output])?;
     }
+    let terms_format = match &args.terms {
+        Some(path) => {
+            refuse_overwriting_input(path, &[&args.zh, &args.en])?;
+            Some(GlossaryFormat::from_path(path).with_context(|| {
+                format!(
+                    "{}: cannot tell the term list format from the extension (.tsv .csv .tbx)",
+                    path.display()
+                )
+            })?)
+        }
+        None => None,
+    };
     let mut glossary = Glossary::default();
     for path in &args.glossary {
         glossary.extend(Glossary::read_tsv(path)?);
@@ -143,6 +162,15 @@ pub fn run(args: &Args) -> Result<()> {
         };
         let rev = review::Review::from(alignment.clone());
         export::write_file(page, |w| review::write_html(&rev, &page_opts, w))?;
+    }
+    if let (Some(path), Some(format)) = (&args.terms, terms_format) {
+        let name = units::doc_name(&args.zh, Some(&args.en));
+        let units = units::from_alignment(&name, &alignment);
+        let terms = extract::to_glossary(&extract::extract(&units, &ExtractOptions::default()));
+        export::write_file(path, |w| terms.write(format, w))?;
+        if !args.quiet {
+            eprintln!("{} terms written to {}", terms.terms.len(), path.display());
+        }
     }
     if !args.quiet {
         eprintln!("{}", summary(&alignment, started.elapsed().as_secs_f64()));

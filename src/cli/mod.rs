@@ -2,6 +2,7 @@
 
 mod align;
 mod eval;
+mod glossary;
 mod review;
 mod segment;
 mod tm;
@@ -36,6 +37,8 @@ enum Command {
     /// Write the review page of an alignment JSON: check and correct beads in a browser, save
     /// the corrected TMX and JSON.
     Review(review::Args),
+    /// Glossaries: extract terms from aligned text, merge, check and lint.
+    Glossary(glossary::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -45,6 +48,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Eval(args) => eval::run(&args),
         Command::Tm(args) => tm::run(&args),
         Command::Review(args) => review::run(&args),
+        Command::Glossary(args) => glossary::run(&args),
     }
 }
 

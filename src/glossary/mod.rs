@@ -1,5 +1,20 @@
 //! Glossaries: term lists (Chinese term → English rendering) that users keep and that steer
-//! the aligner. Reading TSV (`zh<TAB>en[<TAB>comment]`, OmegaT's glossary format).
+//! the aligner, and the tools around them:
+//! - [`formats`]: reading, writing and checking TSV (OmegaT's `zh<TAB>en[<TAB>comment]`),
+//!   CSV (`zh,en,comment` with a header) and TBX (TBX-Basic; TBX v3 read too);
+//! - [`extract`]: finding recurring terms and their renderings in aligned text ([`units`],
+//!   candidate [`phrases`]);
+//! - [`merge`]: the union of glossaries, with conflicting renderings reported;
+//! - [`lint`]: aligned units whose English does not use the glossary's rendering.
+
+mod counts;
+pub mod extract;
+pub mod formats;
+mod link;
+pub mod lint;
+pub mod merge;
+pub mod phrases;
+pub mod units;
 
 use std::path::{Path, PathBuf};
 
@@ -55,25 +70,26 @@ impl Glossary {
 
     /// Parses TSV text; errors carry the 1-based line number.
     pub fn parse_tsv(text: &str) -> Result<Glossary, (usize, String)> {
-        let mut terms = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let mut cols = line.split('\t');
-            let zh = cols.next().unwrap_or("").trim();
-            let en = cols.next().map(str::trim).unwrap_or("");
-            if zh.is_empty() || en.is_empty() {
-                return Err((n + 1, "expected `chinese<TAB>english[<TAB>comment]`".into()));
-            }
-            let comment = cols.next().unwrap_or("").trim().to_string();
-            terms.push(Term {
-                zh: zh.into(),
-                en: en.into(),
-                comment,
-            });
+        let parsed = formats::parse(formats::GlossaryFormat::Tsv, text);
+        match parsed.problems.into_iter().next() {
+            Some(p) => Err((p.line, p.message)),
+            None => Ok(parsed.glossary),
         }
-        Ok(Glossary { terms })
+    }
+
+    /// Reads a glossary in the format its extension names (`.tsv`, `.csv`, `.tbx`; TSV for
+    /// anything else).
+    pub fn read(path: &Path) -> Result<Glossary, GlossaryError> {
+        formats::read(path)
+    }
+
+    /// Writes the glossary in `format`.
+    pub fn write(
+        &self,
+        format: formats::GlossaryFormat,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        formats::write(self, format, out)
     }
 
     /// Appends another glossary's terms.
