@@ -4,7 +4,8 @@
 //! [`text`] (read, decode, paragraphs) → [`segment`] (sentences) → [`tokenize`] (words, stems,
 //! numbers) → [`lexicon`] (dictionary, glossary, names) → [`score`] (bead costs) → [`align`]
 //! (dynamic programming) → [`bead`] (the result) → [`export`] (TMX, TSV, JSON, align).
-//! Beside them: [`eval`] scores alignments against gold.
+//! Beside them: [`eval`] scores alignments against gold; [`pair`] runs one document pair end
+//! to end and [`batch`] many of them.
 
 pub mod align;
 pub mod bead;
@@ -13,6 +14,7 @@ pub mod eval;
 pub mod export;
 pub mod glossary;
 pub mod lexicon;
+pub mod pair;
 pub mod pipeline;
 pub mod score;
 pub mod segment;

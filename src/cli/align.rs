@@ -1,14 +1,11 @@
 //! `amur align`: the whole pipeline for one document pair.
 
 use super::ReadOpts;
-use amur::bead::Alignment;
 use amur::export::{self, ExportOptions, Format, TmxUnits};
 use amur::glossary::Glossary;
-use amur::pipeline::{self, Config};
-use amur::segment::Lang;
-use amur::{document, tokenize};
+use amur::pair;
+use amur::pipeline::Config;
 use anyhow::{Context, Result, bail};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -75,22 +72,23 @@ pub fn run(args: &Args) -> Result<()> {
     for path in &args.glossary {
         glossary.extend(Glossary::read_tsv(path)?);
     }
-    let zh_opts = args.read.zh_options();
-    let zh = document::read(&args.zh, Lang::Zh, args.read.presegmented, &zh_opts)?;
-    let en = document::read(&args.en, Lang::En, args.read.presegmented, &zh_opts)?;
-    let traditional =
-        tokenize::looks_traditional(&zh.iter().map(|s| s.text.as_str()).collect::<String>());
     let config = Config {
         glossary,
         ..Config::default()
     };
-    let alignment = pipeline::align_sentences(zh, en, &config);
+    let alignment = pair::align_files(
+        &args.zh,
+        &args.en,
+        args.read.presegmented,
+        &args.read.zh_options(),
+        &config,
+    )?;
 
     let opts = ExportOptions {
         src_lang: args
             .src_lang
             .clone()
-            .unwrap_or_else(|| if traditional { "zh-TW" } else { "zh-CN" }.into()),
+            .unwrap_or_else(|| pair::zh_lang_code(&alignment).into()),
         tgt_lang: args.tgt_lang.clone(),
         en_source: args.en_source,
         units: match args.tmx_units {
@@ -112,8 +110,11 @@ pub fn run(args: &Args) -> Result<()> {
         })?;
     }
     if !args.quiet {
-        eprintln!("{}", summary(&alignment, started.elapsed().as_secs_f64()));
-        if alignment.mean_confidence() < 0.3 && alignment.beads.len() >= 5 {
+        eprintln!(
+            "{}",
+            pair::summary(&alignment, started.elapsed().as_secs_f64())
+        );
+        if pair::looks_unrelated(alignment.mean_confidence(), alignment.beads.len()) {
             eprintln!(
                 "warning: mean confidence is very low: are these two files really a translation pair?"
             );
@@ -142,26 +143,4 @@ pub fn refuse_overwriting_input(output: &Path, inputs: &[&Path]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// One short report: sentences per side, beads by type, mean confidence, time.
-pub fn summary(al: &Alignment, seconds: f64) -> String {
-    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
-    for b in &al.beads {
-        *kinds.entry(b.kind()).or_default() += 1;
-    }
-    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-    let weak = al.beads.iter().filter(|b| b.confidence < 0.5).count();
-    format!(
-        "{} zh / {} en sentences → {} beads ({})\nmean confidence {:.2}, {} beads below 0.5; {:.2} s",
-        al.zh.len(),
-        al.en.len(),
-        al.beads.len(),
-        kinds.join(", "),
-        al.mean_confidence(),
-        weak,
-        seconds
-    )
 }
