@@ -8,6 +8,7 @@
 //! to end and [`batch`] many of them.
 
 pub mod align;
+pub mod batch;
 pub mod bead;
 pub mod document;
 pub mod eval;
