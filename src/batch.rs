@@ -712,22 +712,20 @@ impl Summary {
     }
 }
 
+/// Records gathered from output directories.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub summary: Summary,
+    /// Records ignored, and why.
+    pub warnings: Vec<String>,
+    /// Pair name → the record directory its record was taken from.
+    sources: BTreeMap<String, PathBuf>,
+}
+
 /// The records of one or more output directories, by pair name. With `names`, exactly those
 /// pairs, a pair without a record being [`Status::Missing`]; without, every record found
 /// (a name recorded in two directories is taken from the first, with a warning).
-pub fn collect(
-    dirs: &[PathBuf],
-    names: Option<&[String]>,
-) -> Result<(Summary, Vec<String>), BatchError> {
-    let (summary, warnings, _) = collect_records(dirs, names)?;
-    Ok((summary, warnings))
-}
-
-/// [`collect`], with the record directory of every pair found.
-fn collect_records(
-    dirs: &[PathBuf],
-    names: Option<&[String]>,
-) -> Result<(Summary, Vec<String>, BTreeMap<String, PathBuf>), BatchError> {
+pub fn collect(dirs: &[PathBuf], names: Option<&[String]>) -> Result<Collected, BatchError> {
     let mut found: BTreeMap<String, (Row, PathBuf)> = BTreeMap::new();
     let mut warnings = Vec::new();
     for dir in dirs {
@@ -768,15 +766,14 @@ fn collect_records(
             .collect(),
         None => found.values().map(|(row, _)| row.clone()).collect(),
     };
-    let sources = found.into_iter().map(|(n, (_, dir))| (n, dir)).collect();
-    Ok((
-        Summary {
+    Ok(Collected {
+        summary: Summary {
             rows,
             merged_units: None,
         },
         warnings,
-        sources,
-    ))
+        sources: found.into_iter().map(|(n, (_, dir))| (n, dir)).collect(),
+    })
 }
 
 fn read_record_row(path: &Path) -> Result<Row, BatchError> {
@@ -804,13 +801,17 @@ pub fn merge(
     names: Option<&[String]>,
     out: &Path,
     template: &ExportOptions,
-) -> Result<(Summary, Vec<String>), BatchError> {
-    let (mut summary, warnings, sources) = collect_records(dirs, names)?;
+) -> Result<Collected, BatchError> {
+    let mut collected = collect(dirs, names)?;
+    let summary = &mut collected.summary;
     let parts: Vec<PathBuf> = summary
         .rows
         .iter()
         .filter(|r| r.status == Status::Ok)
-        .filter_map(|r| Some(sources.get(&r.name)?.join(format!("{}.tmx", r.name))))
+        .filter_map(|r| {
+            let dir = collected.sources.get(&r.name)?;
+            Some(dir.join(format!("{}.tmx", r.name)))
+        })
         .collect();
     let langs: BTreeSet<&str> = summary
         .rows
@@ -836,7 +837,7 @@ pub fn merge(
     summary.merged_units = Some(units);
     let tsv = summary.to_tsv();
     export::write_file(&out.join(SUMMARY), |w| w.write_all(tsv.as_bytes()))?;
-    Ok((summary, warnings))
+    Ok(collected)
 }
 
 /// Writes one TMX with the header of an empty export under `opts` and the units of every part,

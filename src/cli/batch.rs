@@ -164,7 +164,7 @@ pub fn run(args: &Args) -> Result<()> {
         ),
         Some(shard) => {
             let share: Vec<String> = pairs.iter().map(|p| p.name.clone()).collect();
-            let (summary, _) = batch::collect(std::slice::from_ref(outdir), Some(&share))?;
+            let summary = batch::collect(std::slice::from_ref(outdir), Some(&share))?.summary;
             if !args.quiet {
                 println!("shard {shard}\n{}", summary.to_text());
                 println!(
@@ -181,8 +181,9 @@ pub fn run(args: &Args) -> Result<()> {
 
 /// Merges records into `out`, prints the summary, and fails when a pair failed or is missing.
 fn merge(dirs: &[PathBuf], names: Option<&[String]>, out: &Path, quiet: bool) -> Result<()> {
-    let (summary, warnings) = batch::merge(dirs, names, out, &ExportOptions::default())?;
-    for w in &warnings {
+    let merged = batch::merge(dirs, names, out, &ExportOptions::default())?;
+    let summary = &merged.summary;
+    for w in &merged.warnings {
         eprintln!("warning: {w}");
     }
     if !quiet {
@@ -193,7 +194,7 @@ fn merge(dirs: &[PathBuf], names: Option<&[String]>, out: &Path, quiet: bool) ->
             out.join(batch::SUMMARY).display()
         );
     }
-    check(&summary, Some(&out.join(batch::SUMMARY)))
+    check(summary, Some(&out.join(batch::SUMMARY)))
 }
 
 /// Exit status of a batch: an error when any pair failed or has no record; `table` is the
@@ -236,6 +237,8 @@ impl Progress {
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
+            // Redraw while a long pair runs, so that the elapsed time moves.
+            bar.enable_steady_tick(std::time::Duration::from_millis(500));
             bar
         };
         Progress {
