@@ -1,18 +1,15 @@
 //! `amur align`: the whole pipeline for one document pair.
 
 use super::ReadOpts;
-use amur::bead::Alignment;
 use amur::export::{self, ExportOptions, Format, TmxUnits};
 use amur::glossary::Glossary;
 use amur::glossary::extract::{self, ExtractOptions};
 use amur::glossary::formats::GlossaryFormat;
 use amur::glossary::units;
-use amur::pipeline::{self, Config};
+use amur::pair;
+use amur::pipeline::Config;
 use amur::review;
-use amur::segment::Lang;
-use amur::{document, tokenize};
 use anyhow::{Context, Result, bail};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -108,32 +105,24 @@ pub fn run(args: &Args) -> Result<()> {
     for path in &args.glossary {
         glossary.extend(Glossary::read_tsv(path)?);
     }
-    let zh_opts = args.read.zh_options();
-    let read = |path, lang| {
-        document::read_document(
-            path,
-            args.read.input_format,
-            lang,
-            args.read.presegmented,
-            &zh_opts,
-        )
-        .map(|d| d.sentences)
-    };
-    let zh = read(&args.zh, Lang::Zh)?;
-    let en = read(&args.en, Lang::En)?;
-    let traditional =
-        tokenize::looks_traditional(&zh.iter().map(|s| s.text.as_str()).collect::<String>());
     let config = Config {
         glossary,
         ..Config::default()
     };
-    let alignment = pipeline::align_sentences(zh, en, &config);
+    let alignment = pair::align_files(
+        &args.zh,
+        &args.en,
+        args.read.input_format,
+        args.read.presegmented,
+        &args.read.zh_options(),
+        &config,
+    )?;
 
     let opts = ExportOptions {
         src_lang: args
             .src_lang
             .clone()
-            .unwrap_or_else(|| if traditional { "zh-TW" } else { "zh-CN" }.into()),
+            .unwrap_or_else(|| pair::zh_lang_code(&alignment).into()),
         tgt_lang: args.tgt_lang.clone(),
         en_source: args.en_source,
         units: match args.tmx_units {
@@ -173,8 +162,11 @@ pub fn run(args: &Args) -> Result<()> {
         }
     }
     if !args.quiet {
-        eprintln!("{}", summary(&alignment, started.elapsed().as_secs_f64()));
-        if alignment.mean_confidence() < 0.3 && alignment.beads.len() >= 5 {
+        eprintln!(
+            "{}",
+            pair::summary(&alignment, started.elapsed().as_secs_f64())
+        );
+        if pair::looks_unrelated(alignment.mean_confidence(), alignment.beads.len()) {
             eprintln!(
                 "warning: mean confidence is very low: are these two files really a translation pair?"
             );
@@ -203,26 +195,4 @@ pub fn refuse_overwriting_input(output: &Path, inputs: &[&Path]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// One short report: sentences per side, beads by type, mean confidence, time.
-pub fn summary(al: &Alignment, seconds: f64) -> String {
-    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
-    for b in &al.beads {
-        *kinds.entry(b.kind()).or_default() += 1;
-    }
-    let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-    let weak = al.beads.iter().filter(|b| b.confidence < 0.5).count();
-    format!(
-        "{} zh / {} en sentences → {} beads ({})\nmean confidence {:.2}, {} beads below 0.5; {:.2} s",
-        al.zh.len(),
-        al.en.len(),
-        al.beads.len(),
-        kinds.join(", "),
-        al.mean_confidence(),
-        weak,
-        seconds
-    )
 }

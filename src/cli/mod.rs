@@ -1,6 +1,7 @@
 //! Argument definitions and dispatch.
 
 mod align;
+mod batch;
 mod eval;
 mod glossary;
 mod review;
@@ -28,6 +29,9 @@ pub struct Cli {
 enum Command {
     /// Align a Chinese document with its English translation and write a TM.
     Align(align::Args),
+    /// Align many document pairs in parallel (a directory or a manifest): per-pair outputs,
+    /// one merged TMX, a summary; resumable and shardable over machines.
+    Batch(batch::Args),
     /// Split a document into sentences, one per line.
     Segment(segment::Args),
     /// Score alignments against gold (strict and lax precision, recall, F1).
@@ -44,6 +48,7 @@ enum Command {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Align(args) => align::run(&args),
+        Command::Batch(args) => batch::run(&args),
         Command::Segment(args) => segment::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Tm(args) => tm::run(&args),

@@ -1,0 +1,292 @@
+//! Runs `amur batch` on small pair directories built from the bundled samples: parallel
+//! runs, a failing pair, resume, shards and their merge, manifests.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn amur(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amur"))
+        .args(args)
+        .output()
+        .expect("run amur")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn sample(name: &str, side: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("corpora")
+        .join(name)
+        .join(side)
+}
+
+const SAMPLES: &[&str] = &["telegrams-1917", "minutes-1918", "report-modern"];
+
+/// A directory `zh/NNN.txt` + `en/NNN.txt` with the samples as pairs 001…, repeated to make
+/// `count` pairs.
+fn pair_dir(root: &Path, count: usize) -> PathBuf {
+    let dir = root.join("in");
+    for side in ["zh", "en"] {
+        std::fs::create_dir_all(dir.join(side)).unwrap();
+        for k in 0..count {
+            let from = sample(SAMPLES[k % SAMPLES.len()], &format!("{side}.txt"));
+            std::fs::copy(from, dir.join(side).join(format!("{:03}.txt", k + 1))).unwrap();
+        }
+    }
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `<tu>` elements of a TMX file.
+fn units(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .matches("<tu ")
+        .count()
+}
+
+/// Rows of summary.tsv (without header and total) as (name, status).
+fn summary_rows(dir: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(dir.join("summary.tsv")).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("name\tstatus\t"));
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .filter(|(_, status)| status != "total")
+        .collect()
+}
+
+#[test]
+fn a_directory_of_pairs_runs_in_parallel_into_outputs_merged_tmx_and_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 5);
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--jobs", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut per_pair = 0;
+    for k in 1..=5 {
+        let tmx = out.join(format!("{k:03}.tmx"));
+        assert!(tmx.is_file(), "{} missing", tmx.display());
+        per_pair += units(&tmx);
+    }
+    let merged = out.join("merged.tmx");
+    assert_eq!(units(&merged), per_pair);
+    let text = std::fs::read_to_string(&merged).unwrap();
+    assert_eq!(text.matches("<header").count(), 1);
+    assert_eq!(
+        text.matches(r#"<prop type="x-document">"#).count(),
+        per_pair,
+        "every unit names its document"
+    );
+    assert!(text.contains(r#"<prop type="x-document">004</prop>"#));
+    // The samples mix traditional and simplified Chinese: the header says so.
+    assert!(text.contains(r#"srclang="*all*""#));
+    let mut reader = quick_xml::Reader::from_str(&text);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("merged.tmx is not well-formed: {e}"),
+        }
+    }
+    let rows = summary_rows(&out);
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|(_, status)| status == "ok"), "{rows:?}");
+    let printed = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        printed.contains("pairs           5 (5 aligned, 0 failed)"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!("merged units    {per_pair}")),
+        "{printed}"
+    );
+}
+
+#[test]
+fn a_failing_pair_is_reported_and_the_others_are_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    std::fs::write(input.join("zh/002.txt"), b"\xd6\xd0\xce\xc4\xa1\xa3\n").unwrap();
+    std::fs::write(input.join("zh/004.txt"), "\n").unwrap();
+    std::fs::copy(sample("report-modern", "en.txt"), input.join("en/004.txt")).unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&input), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("002") && err.contains("UTF-8"), "{err}");
+    assert!(err.contains("004.txt") && err.contains("empty"), "{err}");
+    assert!(out.join("001.tmx").is_file() && out.join("003.tmx").is_file());
+    assert!(!out.join("002.tmx").exists() && !out.join("004.tmx").exists());
+    assert_eq!(
+        units(&out.join("merged.tmx")),
+        units(&out.join("001.tmx")) + units(&out.join("003.tmx"))
+    );
+    let rows = summary_rows(&out);
+    let status: Vec<&str> = rows.iter().map(|(_, st)| st.as_str()).collect();
+    assert_eq!(status, ["ok", "failed", "ok", "failed"]);
+}
+
+#[test]
+fn resume_skips_pairs_whose_output_exists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    let out = tmp.path().join("out");
+    assert!(amur(&["batch", s(&input), "-o", s(&out)]).status.success());
+    let units_before = units(&out.join("merged.tmx"));
+    // A kept output must not be touched; a removed one is made again.
+    std::fs::write(out.join("001.tmx"), "kept\n").unwrap();
+    std::fs::remove_file(out.join("002.tmx")).unwrap();
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--resume"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("001.tmx")).unwrap(),
+        "kept\n"
+    );
+    assert!(units(&out.join("002.tmx")) > 0);
+    assert!(
+        stderr(&o).contains("1 of 3 pairs aligned, 2 skipped"),
+        "{}",
+        stderr(&o)
+    );
+    // The skipped pairs' units still reach the merged TMX, from their records.
+    assert_eq!(units(&out.join("merged.tmx")), units_before);
+}
+
+#[test]
+fn shards_and_their_merge_give_what_one_run_gives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 5);
+    let single = tmp.path().join("single");
+    assert!(
+        amur(&["batch", s(&input), "-o", s(&single)])
+            .status
+            .success()
+    );
+    let want = units(&single.join("merged.tmx"));
+
+    // Two machines writing to one shared directory, then --merge-only.
+    let shared = tmp.path().join("shared");
+    for k in ["1/2", "2/2"] {
+        let o = amur(&["batch", s(&input), "-o", s(&shared), "--shard", k]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            !shared.join("merged.tmx").exists(),
+            "a shard writes no merge"
+        );
+    }
+    let tmx: Vec<String> = std::fs::read_dir(&shared)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmx"))
+        .collect();
+    assert_eq!(tmx.len(), 5, "{tmx:?}");
+    let o = amur(&["batch", s(&input), "-o", s(&shared), "--merge-only"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(units(&shared.join("merged.tmx")), want);
+
+    // Two machines with their own directories, then `batch merge`.
+    let (a, b, joined) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("joined"),
+    );
+    assert!(
+        amur(&["batch", s(&input), "-o", s(&a), "--shard", "1/2"])
+            .status
+            .success()
+    );
+    // Shard 1/2 takes pairs 1, 3, 5 (indices 0, 2, 4 in name order).
+    assert!(a.join("003.tmx").exists() && !a.join("002.tmx").exists());
+    // Until shard 2 has run, --merge-only reports its pairs missing.
+    let o = amur(&["batch", s(&input), "-o", s(&a), "--merge-only"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("missing         002, 004"));
+    assert!(
+        amur(&["batch", s(&input), "-o", s(&b), "--shard", "2/2"])
+            .status
+            .success()
+    );
+    let o = amur(&["batch", "merge", s(&a), s(&b), "-o", s(&joined)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(units(&joined.join("merged.tmx")), want);
+    assert_eq!(summary_rows(&joined), summary_rows(&single));
+}
+
+#[test]
+fn a_manifest_names_the_pairs_and_the_format_is_chosen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = tmp.path().join("pairs.tsv");
+    std::fs::write(
+        &manifest,
+        format!(
+            "# zh\ten\tname\n{}\t{}\ttelegrams\n{}\t{}\treport\n",
+            s(&sample("telegrams-1917", "zh.txt")),
+            s(&sample("telegrams-1917", "en.txt")),
+            s(&sample("report-modern", "zh.txt")),
+            s(&sample("report-modern", "en.txt")),
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&manifest), "-o", s(&out), "--format", "tsv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tsv = std::fs::read_to_string(out.join("telegrams.tsv")).unwrap();
+    assert!(tsv.starts_with("zh\ten\tconfidence\tbead\n"));
+    assert!(out.join("report.tsv").is_file());
+    let merged = std::fs::read_to_string(out.join("merged.tmx")).unwrap();
+    assert!(merged.contains(r#"<prop type="x-document">report</prop>"#));
+    let names: Vec<String> = summary_rows(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["report", "telegrams"]);
+}
+
+#[test]
+fn presegmented_input_is_taken_line_by_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.zh.txt"), "第一句。第二句。\n第三句。\n").unwrap();
+    std::fs::write(input.join("a.en.txt"), "One. Two.\nThree.\n").unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--presegmented",
+        "--format",
+        "align",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let align = std::fs::read_to_string(out.join("a.align")).unwrap();
+    assert_eq!(align, "[0]:[0]\n[1]:[1]\n");
+}
+
+#[test]
+fn bad_shards_and_missing_inputs_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 1);
+    let out = tmp.path().join("out");
+    assert_eq!(
+        amur(&["batch", s(&input), "-o", s(&out), "--shard", "3/2"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let o = amur(&["batch", s(&tmp.path().join("none")), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("none"), "{}", stderr(&o));
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = amur(&["batch", s(&empty), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no document pairs"), "{}", stderr(&o));
+}
