@@ -453,15 +453,11 @@ impl<'a> Scorer<'a> {
     }
 
     fn masks(&self, pairs: &Pairs, i: usize, j: usize) -> (u64, u64) {
-        if let Some((start, row)) = i
+        let cached = i
             .checked_sub(pairs.first_zh)
             .and_then(|r| pairs.rows.get(r))
-        {
-            if let Some(m) = j.checked_sub(*start).and_then(|c| row.get(c)) {
-                return *m;
-            }
-        }
-        self.pair_masks(i, j)
+            .and_then(|(start, row)| j.checked_sub(*start).and_then(|c| row.get(c)));
+        cached.copied().unwrap_or_else(|| self.pair_masks(i, j))
     }
 
     /// The score of bead (zh sentences i0..i1, en sentences j0..j1), shape index `shape`.

@@ -310,8 +310,8 @@ pub(crate) fn split_english(zh: &[&str], en: &[&str]) -> Option<Vec<String>> {
     let mut chosen: Vec<usize> = Vec::new();
     let mut cum = 0.0;
     let mut from = 0; // index into cuts
-    for k in 0..parts - 1 {
-        cum += zh_len[k];
+    for (k, len) in zh_len.iter().enumerate().take(parts - 1) {
+        cum += len;
         let target = total * cum / total_zh;
         let last = cuts.len() - (parts - 2 - k); // leave enough cuts for the parts after this
         let best = (from..last).min_by(|&a, &b| {
