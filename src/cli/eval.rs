@@ -22,6 +22,9 @@ pub struct Args {
     /// verse are merged before scoring.
     #[arg(long, num_args = 2, value_names = ["ZH_VERSE", "EN_VERSE"])]
     verses: Option<Vec<PathBuf>>,
+    /// With --run: a glossary (TSV) that steers the alignment; repeatable.
+    #[arg(long)]
+    glossary: Vec<PathBuf>,
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -44,6 +47,14 @@ pub fn run(args: &Args) -> Result<()> {
     let gold_dir = corpus.join("gold");
     let started = Instant::now();
     let names = eval::align_names(&gold_dir)?;
+    let mut glossary = amur::glossary::Glossary::default();
+    for path in &args.glossary {
+        glossary.extend(amur::glossary::Glossary::read_tsv(path)?);
+    }
+    let config = Config {
+        glossary,
+        ..Config::default()
+    };
     let mut loaded = eval::LoadedDirs::default();
     let mut scored = Vec::new();
     for name in &names {
@@ -56,11 +67,7 @@ pub fn run(args: &Args) -> Result<()> {
                 &ZhOptions::default(),
             )
         };
-        let al = pipeline::align_sentences(
-            read("zh", Lang::Zh)?,
-            read("en", Lang::En)?,
-            &Config::default(),
-        );
+        let al = pipeline::align_sentences(read("zh", Lang::Zh)?, read("en", Lang::En)?, &config);
         let gold = eval::read_align(&gold_dir.join(name))?;
         let mut test = eval::align_beads(&al.beads);
         if let Some((zv, ev)) = verses {
