@@ -6,7 +6,7 @@ use crate::align::{self, Band, Step};
 use crate::bead::{Alignment, Bead, Sentence};
 use crate::glossary::Glossary;
 use crate::lexicon::{DocLexicon, Rendering, Source};
-use crate::score::{DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, Scorer};
+use crate::score::{DEFAULT_PRIOR, Features, Params, SHAPES, Scorer};
 use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, to_simplified};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -119,7 +119,7 @@ fn search(
             } else {
                 BAND_WIDTH.max(unit)
             };
-            let (path, _, _) = block_path(scorer, zr, er, &guide, width);
+            let path = block_path(scorer, zr, er, &guide, width);
             path.into_iter().map(move |s| Step {
                 i0: s.i0 + zr.start,
                 i1: s.i1 + zr.start,
@@ -145,7 +145,7 @@ fn coarse_guide(scorer: &Scorer, zr: &Range<usize>, er: &Range<usize>) -> Vec<(u
     let coarse_scorer = Scorer::new(&coarse, scorer.lex, scorer.params.clone());
     let (cn, cm) = (coarse.zh_len.len(), coarse.en_len.len());
     let width = (cn.max(cm) / 25).max(2 * BAND_WIDTH);
-    let (path, _, _) = block_path(&coarse_scorer, &(0..cn), &(0..cm), &[], width);
+    let path = block_path(&coarse_scorer, &(0..cn), &(0..cm), &[], width);
     path.iter()
         .map(|s| ((s.i1 * kz).min(n), (s.j1 * ke).min(m)))
         .collect()
@@ -174,7 +174,7 @@ fn block_path(
     er: &Range<usize>,
     guide: &[(usize, usize)],
     width: usize,
-) -> (Vec<Step>, Band, Pairs) {
+) -> Vec<Step> {
     let (n, m) = (zr.len(), er.len());
     let full = n == 0 || m == 0 || (n + 1) * (m + 1) <= FULL_SEARCH_CELLS;
     let mut band = if full {
@@ -185,28 +185,14 @@ fn block_path(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let pairs = scorer.pairs(zr.start..zr.end, |i| {
-            let c = band_columns(&band, i - zr.start);
-            c.start + er.start..c.end + er.start
-        });
-        let f = |i0, i1, j0, j1, k| {
-            scorer.score(
-                &pairs,
-                zr.start + i0,
-                zr.start + i1,
-                er.start + j0,
-                er.start + j1,
-                k,
-            )
-        };
-        let path = align::best_path(n, m, &band, &f);
+        let path = align::best_path(n, m, &band, &block_scores(scorer, &band, zr, er));
         let margins = align::edge_margins(&path, &band, m);
         let near: Vec<usize> = (0..path.len())
             .filter(|&k| margins[k] <= width / 4)
             .collect();
         trace_block(n, m, band.cells(), near.len());
         if full || attempt == MAX_WIDENINGS || near.is_empty() {
-            return (path, band, pairs);
+            return path;
         }
         let mut wide = vec![false; path.len()];
         for &k in &near {
@@ -220,6 +206,21 @@ fn block_path(
             .collect();
         band = Band::around_widths(&points, n, m, width);
     }
+}
+
+/// The bead scores of a block (in block coordinates), with the pair masks of its band.
+fn block_scores<'s>(
+    scorer: &'s Scorer<'_>,
+    band: &Band,
+    zr: &Range<usize>,
+    er: &Range<usize>,
+) -> impl Fn(usize, usize, usize, usize, usize) -> f64 + Sync + 's {
+    let (z0, e0) = (zr.start, er.start);
+    let pairs = scorer.pairs(zr.clone(), |i| {
+        let c = band_columns(band, i - z0);
+        c.start + e0..c.end + e0
+    });
+    move |i0, i1, j0, j1, k| scorer.score(&pairs, z0 + i0, z0 + i1, e0 + j0, e0 + j1, k)
 }
 
 fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize) {
@@ -343,20 +344,7 @@ fn finish(
                 let guide: Vec<(usize, usize)> = local.iter().map(|s| (s.i1, s.j1)).collect();
                 Band::around(&guide, n, m, BAND_WIDTH / 2)
             };
-            let pairs = scorer.pairs(zr.start..zr.end, |i| {
-                let c = band_columns(&band, i - zr.start);
-                c.start + er.start..c.end + er.start
-            });
-            let f = |i0, i1, j0, j1, k| {
-                scorer.score(
-                    &pairs,
-                    zr.start + i0,
-                    zr.start + i1,
-                    er.start + j0,
-                    er.start + j1,
-                    k,
-                )
-            };
+            let f = block_scores(scorer, &band, zr, er);
             let post = align::posteriors(n, &band, &f, &local, TEMPERATURE);
             local
                 .into_iter()
