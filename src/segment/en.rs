@@ -25,11 +25,24 @@ pub fn en(paragraph: &str) -> Vec<String> {
             continue;
         }
         if ends_sentence(&paragraph[prev..at], after) {
-            splits.push(at);
+            splits.push(split_point(paragraph, prev, at));
         }
         prev = at;
     }
     cut(paragraph, splits)
+}
+
+/// Where to cut for a sentence end found at boundary `at` (the previous candidate at `from`):
+/// right after the stop, its closers and the invisible marks that touch it. Whitespace and
+/// invisible marks before the next word go to the next sentence (UAX #29 attaches a mark to the
+/// space before it, which left `He left. \u{200B}` as a sentence).
+fn split_point(text: &str, from: usize, at: usize) -> usize {
+    let kept = text[from..at].trim_end_matches(|c: char| c.is_whitespace() || is_ignorable(c));
+    let mut end = from + kept.len();
+    for c in text[end..at].chars().take_while(|&c| is_ignorable(c)) {
+        end += c.len_utf8();
+    }
+    end
 }
 
 /// Inner sentence boundaries of UAX #29 (byte offsets, neither 0 nor the end), plus the starts
@@ -100,7 +113,9 @@ fn merge_sorted(a: Vec<usize>, b: Vec<usize>) -> Vec<usize> {
 
 /// Whether a candidate boundary between `before` and `after` really ends a sentence.
 fn ends_sentence(before: &str, after: &str) -> bool {
-    let before = before.trim_end();
+    // Invisible marks that UAX #29 attaches to the space after a stop (`. \u{200E}She`) are
+    // trimmed with it.
+    let before = before.trim_end_matches(|c: char| c.is_whitespace() || is_ignorable(c));
     let body = before.trim_end_matches(|c| is_closing_quote(c) || is_ignorable(c));
     let closed = body.len() < before.trim_end_matches(is_ignorable).len();
     let next = first_word(after);
@@ -606,6 +621,16 @@ mod tests {
             ["Mr.\u{200b} Smith came.\u{200e}", "He left\u{feff}."]
         );
         assert_eq!(split("One. \u{200b}"), ["One. \u{200b}"]);
+        // After the space that follows the stop, too.
+        assert_eq!(
+            split("He left. \u{200b}She stayed. \u{200e}They went. \u{202b}Gone."),
+            [
+                "He left.",
+                "\u{200b}She stayed.",
+                "\u{200e}They went.",
+                "\u{202b}Gone."
+            ]
+        );
     }
 
     #[test]
