@@ -5,6 +5,7 @@ use amur::eval;
 use amur::pipeline::{self, Config};
 use amur::segment::{Lang, ZhOptions};
 use anyhow::{Context, Result};
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -37,11 +38,7 @@ pub fn run(args: &Args) -> Result<()> {
             .test
             .as_ref()
             .context("give TEST_DIR, or --run to align the corpus first")?;
-        print!(
-            "{}",
-            eval::evaluate_dirs(&args.gold, test, verses)?.to_text()
-        );
-        return Ok(());
+        return emit(&eval::evaluate_dirs(&args.gold, test, verses)?.to_text());
     }
     let corpus = &args.gold;
     let gold_dir = corpus.join("gold");
@@ -86,18 +83,22 @@ pub fn run(args: &Args) -> Result<()> {
             .push((gold, test.into_iter().map(|(b, _)| b).collect()));
     }
     let report = eval::report(&loaded);
-    print!("{}", report.to_text());
-    println!();
-    print!(
-        "{}",
-        eval::type_table_text(&eval::type_table(&loaded.pairs), 3)
-    );
-    println!();
-    print!("{}", eval::calibration_text(&eval::calibrate(&scored)));
-    println!(
-        "aligned {} documents in {:.2} s",
+    emit(&format!(
+        "{}\n{}\n{}aligned {} documents in {:.2} s\n",
+        report.to_text(),
+        eval::type_table_text(&eval::type_table(&loaded.pairs), 3),
+        eval::calibration_text(&eval::calibrate(&scored)),
         names.len(),
         started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    ))
+}
+
+/// Writes `text` to standard output; a closed stdout (`amur eval … | head -1`) is not an error
+/// (`print!` panicked there).
+fn emit(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }
