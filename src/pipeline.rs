@@ -27,6 +27,16 @@ const FULL_SEARCH_CELLS: usize = 250_000;
 const BAND_WIDTH: usize = 16;
 /// Units per side of the coarse grid that guides the search of long blocks.
 const COARSE_UNITS: usize = 1500;
+/// Most sentences in one unit of the coarse grid: longer blocks get more units. The fine band
+/// is as wide as a unit, so with 1500 units a block of 1,000,000 sentences got a band 1,334
+/// sentences wide, whose match masks alone took more than the machine's 24 GB.
+const MAX_UNIT: usize = 32;
+
+/// Sentences per coarse unit for a block of `n` × `m` sentences.
+fn coarse_unit(n: usize, m: usize) -> usize {
+    let units = COARSE_UNITS.max(n.max(m).div_ceil(MAX_UNIT));
+    n.div_ceil(units).max(m.div_ceil(units)).max(1)
+}
 /// How many times a band is re-centred on its path and doubled before its path is accepted.
 const MAX_WIDENINGS: usize = 3;
 /// Steps on each side of a near-edge step whose band is widened.
@@ -100,20 +110,13 @@ fn search(
         .par_iter()
         .flat_map_iter(|(zr, er)| {
             let guide: Vec<(usize, usize)> = match previous {
-                Some(path) => path
-                    .iter()
-                    .filter(|s| {
-                        s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end
-                    })
+                Some(path) => block_steps(path, zr, er)
                     .map(|s| (s.i1 - zr.start, s.j1 - er.start))
                     .collect(),
                 None => coarse_guide(scorer, zr, er),
             };
             // A coarse guide is only as precise as its units are long.
-            let unit = zr
-                .len()
-                .div_ceil(COARSE_UNITS)
-                .max(er.len().div_ceil(COARSE_UNITS));
+            let unit = coarse_unit(zr.len(), er.len());
             let width = if previous.is_some() {
                 BAND_WIDTH / 2
             } else {
@@ -131,6 +134,22 @@ fn search(
         .collect()
 }
 
+/// The steps of `path` (document order, as [`search`] returns them) that lie in the block.
+/// They are found by binary search: filtering the whole path for every block was quadratic in
+/// the number of paragraphs (1,000,000 one-line paragraphs a side never finished).
+fn block_steps<'a>(
+    path: &'a [Step],
+    zr: &'a Range<usize>,
+    er: &'a Range<usize>,
+) -> impl Iterator<Item = &'a Step> {
+    let before = |s: &Step| s.i1 <= zr.start && s.j1 <= er.start && (s.i0 < s.i1 || s.j0 < s.j1);
+    let lo = path.partition_point(before);
+    let hi = lo + path[lo..].partition_point(|s| s.i0 < zr.end || s.j0 < er.end);
+    path[lo..hi]
+        .iter()
+        .filter(|s| s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end)
+}
+
 /// A guide for a long block: the best path on a coarse grid whose units are runs of
 /// sentences (about [`COARSE_UNITS`] per side), mapped back to sentence coordinates. Empty
 /// for blocks small enough to search in full.
@@ -139,7 +158,9 @@ fn coarse_guide(scorer: &Scorer, zr: &Range<usize>, er: &Range<usize>) -> Vec<(u
     if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
         return Vec::new();
     }
-    let kz = n.div_ceil(COARSE_UNITS).max(1);
+    let kz = n
+        .div_ceil(COARSE_UNITS.max(n.max(m).div_ceil(MAX_UNIT)))
+        .max(1);
     let ke = m.div_ceil(n.div_ceil(kz)).max(1);
     let coarse = scorer.features.merged(zr, er, kz, ke);
     let coarse_scorer = Scorer::new(&coarse, scorer.lex, scorer.params.clone());
@@ -325,11 +346,7 @@ fn finish(
         .par_iter()
         .flat_map_iter(|(zr, er)| {
             let (n, m) = (zr.len(), er.len());
-            let local: Vec<Step> = path
-                .iter()
-                .filter(|s| {
-                    s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end
-                })
+            let local: Vec<Step> = block_steps(&path, zr, er)
                 .map(|s| Step {
                     i0: s.i0 - zr.start,
                     i1: s.i1 - zr.start,
@@ -363,5 +380,60 @@ fn finish(
 fn trace(t0: &std::time::Instant, what: &str) {
     if std::env::var_os("AMUR_TRACE").is_some() {
         eprintln!("{:>8.3} s  {what}", t0.elapsed().as_secs_f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(i0: usize, i1: usize, j0: usize, j1: usize) -> Step {
+        Step {
+            i0,
+            i1,
+            j0,
+            j1,
+            shape: 0,
+            score: 0.0,
+        }
+    }
+
+    #[test]
+    fn coarse_units_and_so_bands_stay_narrow_for_huge_blocks() {
+        assert_eq!(coarse_unit(3000, 3000), 2, "small blocks as before");
+        assert_eq!(coarse_unit(48_000, 30_000), 32);
+        for (n, m) in [
+            (1_000_000, 1_150_000),
+            (10_000_000, 9_000_000),
+            (5, 2_000_000),
+        ] {
+            assert!(coarse_unit(n, m) <= MAX_UNIT, "{n} x {m}");
+        }
+    }
+
+    #[test]
+    fn block_steps_are_the_steps_inside_each_block() {
+        // Blocks zh 0..2 / en 0..1, zh 2..3 / en 1..3, zh 3..5 / en 3..4, with 1-0 and 0-1 steps
+        // at block edges.
+        let blocks = [(0..2, 0..1), (2..3, 1..3), (3..5, 3..4)];
+        let path = [
+            step(0, 1, 0, 1),
+            step(1, 2, 1, 1),
+            step(2, 2, 1, 2),
+            step(2, 3, 2, 3),
+            step(3, 3, 3, 4),
+            step(3, 5, 4, 4),
+        ];
+        for (zr, er) in &blocks {
+            let want: Vec<&Step> = path
+                .iter()
+                .filter(|s| {
+                    s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end
+                })
+                .collect();
+            let got: Vec<&Step> = block_steps(&path, zr, er).collect();
+            assert_eq!(got.len(), want.len(), "{zr:?} {er:?}");
+            assert!(got.iter().zip(&want).all(|(a, b)| std::ptr::eq(*a, *b)));
+        }
     }
 }
