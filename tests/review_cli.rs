@@ -149,6 +149,24 @@ fn review_reads_align_json_and_recovers_every_sentence() {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
         assert_eq!(page_ids(&data, "zh"), json_ids(&v, "zh"), "{name}");
         assert_eq!(page_ids(&data, "en"), json_ids(&v, "en"), "{name}");
+        // The page knows each bead's paragraphs (for x-source-paragraph), as the JSON gave them.
+        for (b, pb) in v["beads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(data["beads"].as_array().unwrap())
+        {
+            for side in ["zh", "en"] {
+                let first = pb[side][0].as_u64().unwrap() as usize;
+                if let Some(p) = b[format!("{side}_paragraph")].as_u64() {
+                    assert_eq!(
+                        data[format!("{side}_par")][first].as_u64(),
+                        Some(p - 1),
+                        "{name}"
+                    );
+                }
+            }
+        }
         // Each bead's sentences join back into the bead's text.
         let texts = |side: &str| -> Vec<String> {
             data[side]

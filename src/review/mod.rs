@@ -68,6 +68,9 @@ struct PageData<'a> {
     units: &'static str,
     zh: Vec<&'a str>,
     en: Vec<&'a str>,
+    /// 0-based paragraph of each sentence (for `x-source-paragraph`).
+    zh_par: Vec<usize>,
+    en_par: Vec<usize>,
     beads: Vec<PageBead>,
 }
 
@@ -114,6 +117,8 @@ pub fn render(review: &Review, opts: &PageOptions) -> io::Result<String> {
         },
         zh: al.zh.iter().map(|s| s.text.as_str()).collect(),
         en: al.en.iter().map(|s| s.text.as_str()).collect(),
+        zh_par: al.zh.iter().map(|s| s.paragraph).collect(),
+        en_par: al.en.iter().map(|s| s.paragraph).collect(),
         beads,
     };
     let json = serde_json::to_string(&data).map_err(io::Error::other)?;
@@ -259,8 +264,9 @@ impl fmt::Display for Side {
     }
 }
 
-/// The JSON `amur align -o x.json` writes; the review page's JSON adds per bead `checked` and
-/// the sentences of each side (`zh_texts`, `en_texts`), and `document` at the top.
+/// The JSON `amur align -o x.json` writes; the review page's JSON adds per bead `checked`,
+/// the sentences of each side (`zh_texts`, `en_texts`) and their paragraphs (`zh_paragraphs`,
+/// `en_paragraphs`), and `document` at the top.
 #[derive(Deserialize)]
 struct InDoc {
     zh_sentences: usize,
@@ -286,6 +292,16 @@ struct InBead {
     zh_texts: Option<Vec<String>>,
     #[serde(default)]
     en_texts: Option<Vec<String>>,
+    /// 1-based paragraph of the bead's first sentence of each side (`amur align`'s JSON).
+    #[serde(default)]
+    zh_paragraph: Option<usize>,
+    #[serde(default)]
+    en_paragraph: Option<usize>,
+    /// 1-based paragraph of every sentence of each side (the review page's JSON).
+    #[serde(default)]
+    zh_paragraphs: Option<Vec<usize>>,
+    #[serde(default)]
+    en_paragraphs: Option<Vec<usize>>,
 }
 
 /// Reads an alignment JSON: `amur align`'s, or one saved by the review page.
@@ -308,9 +324,23 @@ pub fn read_json(text: &str) -> Result<Review, ReadError> {
     for (i, b) in doc.beads.into_iter().enumerate() {
         let zh_start = al.zh.len();
         let en_start = al.en.len();
-        for (side, ids, joined, texts) in [
-            (Side::Zh, &b.zh_ids, &b.zh, b.zh_texts),
-            (Side::En, &b.en_ids, &b.en, b.en_texts),
+        for (side, ids, joined, texts, first, each) in [
+            (
+                Side::Zh,
+                &b.zh_ids,
+                &b.zh,
+                b.zh_texts,
+                b.zh_paragraph,
+                b.zh_paragraphs,
+            ),
+            (
+                Side::En,
+                &b.en_ids,
+                &b.en,
+                b.en_texts,
+                b.en_paragraph,
+                b.en_paragraphs,
+            ),
         ] {
             let (sentences, exact) = bead_sentences(side, ids.len(), joined, texts);
             if ids.is_empty() && !joined.trim().is_empty() {
@@ -329,11 +359,19 @@ pub fn read_json(text: &str) -> Result<Review, ReadError> {
                 Side::Zh => &mut al.zh,
                 Side::En => &mut al.en,
             };
-            target.extend(
-                sentences
-                    .into_iter()
-                    .map(|text| Sentence { text, paragraph: 0 }),
-            );
+            // Paragraphs: per sentence when given, else the bead's first for all of them,
+            // else the paragraph of the sentence before.
+            let before = target.last().map_or(0, |s| s.paragraph);
+            let first = first.map_or(before, |p| p.saturating_sub(1));
+            let paragraph = |k: usize| {
+                each.as_ref()
+                    .and_then(|ps| ps.get(k))
+                    .map_or(first, |p| p.saturating_sub(1))
+            };
+            target.extend(sentences.into_iter().enumerate().map(|(k, text)| Sentence {
+                text,
+                paragraph: paragraph(k),
+            }));
         }
         al.beads.push(Bead {
             zh: zh_start..al.zh.len(),
@@ -637,6 +675,27 @@ mod tests {
         assert_eq!(en.join(" "), "one two three four");
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert_eq!(r.document.as_deref(), Some("d.txt"));
+    }
+
+    #[test]
+    fn paragraphs_come_back_per_sentence_or_per_bead() {
+        // amur align's JSON gives the first paragraph of each side; the page's JSON gives one per
+        // sentence; an empty side keeps the paragraph of the sentence before.
+        let json = r#"{"zh_sentences": 3, "en_sentences": 3, "beads": [
+            {"zh_ids": [0], "en_ids": [0, 1], "zh": "甲。", "en": "A. B.",
+             "zh_paragraph": 2, "en_paragraph": 3},
+            {"zh_ids": [1, 2], "en_ids": [], "zh": "乙。丙。", "en": "",
+             "zh_texts": ["乙。", "丙。"], "zh_paragraphs": [4, 5]},
+            {"zh_ids": [], "en_ids": [2], "zh": "", "en": "C."}
+        ]}"#;
+        let r = read_json(json).unwrap();
+        let pars = |v: &[Sentence]| v.iter().map(|s| s.paragraph).collect::<Vec<_>>();
+        assert_eq!(pars(&r.alignment.zh), [1, 3, 4]);
+        assert_eq!(pars(&r.alignment.en), [2, 2, 2]);
+        let page = render(&r, &opts()).unwrap();
+        let data = embedded(&page);
+        assert_eq!(data["zh_par"], serde_json::json!([1, 3, 4]));
+        assert_eq!(data["en_par"], serde_json::json!([2, 2, 2]));
     }
 
     #[test]

@@ -14,6 +14,8 @@
   var DATA = JSON.parse(document.getElementById('amur-data').textContent);
   var ZH = DATA.zh;
   var EN = DATA.en;
+  var ZH_PAR = DATA.zh_par;
+  var EN_PAR = DATA.en_par;
   var main = document.getElementById('beads');
   var statusEl = document.getElementById('status');
   var statsEl = document.getElementById('stats');
@@ -427,7 +429,8 @@
       if (rustTrim(zt) === '' || rustTrim(et) === '') return;
       out.push({
         tuid: rangeId('zh', za, ze) + '_' + rangeId('en', ea, ee),
-        zh: zt, en: et, confidence: conf(b), bead: kindOf(b), checked: b.checked
+        zh: zt, en: et, confidence: conf(b), bead: kindOf(b), checked: b.checked,
+        paragraph: DATA.en_source ? EN_PAR[ea] : ZH_PAR[za]
       });
     }
     beads.forEach(function (b) {
@@ -470,6 +473,7 @@
         L.push('    <tu tuid="' + escAttr(u.tuid) + '" creationdate="' + date + '">');
         L.push('      <prop type="x-confidence">' + fmtConfidence(u.confidence) + '</prop>');
         L.push('      <prop type="x-bead">' + u.bead + '</prop>');
+        L.push('      <prop type="x-source-paragraph">' + (u.paragraph + 1) + '</prop>');
         if (doc != null) L.push('      <prop type="x-document">' + escText(doc) + '</prop>');
         if (u.checked) L.push('      <prop type="x-checked">yes</prop>');
         [first, second].forEach(function (t) {
@@ -487,9 +491,9 @@
 
   function range(a, e) { var r = []; for (var k = a; k < e; k++) r.push(k); return r; }
 
-  // The JSON as `amur align -o x.json` writes it, plus per bead `checked` and the sentences of
-  // each side (`zh_texts`, `en_texts`), and the document name, so that `amur review` can read it
-  // back exactly.
+  // The JSON as `amur align -o x.json` writes it, plus per bead `checked`, the sentences of each
+  // side (`zh_texts`, `en_texts`) and their paragraphs (`zh_paragraphs`, `en_paragraphs`), and the
+  // document name, so that `amur review` can read it back exactly.
   function json() {
     var doc = {
       zh_sentences: ZH.length,
@@ -503,9 +507,13 @@
           en: enText(b),
           confidence: Math.round(conf(b) * 1000) / 1000,
           type: kindOf(b),
+          zh_paragraph: nz(b) ? ZH_PAR[b.zs] + 1 : null,
+          en_paragraph: ne(b) ? EN_PAR[b.es] + 1 : null,
           checked: b.checked,
           zh_texts: ZH.slice(b.zs, b.ze),
-          en_texts: EN.slice(b.es, b.ee)
+          en_texts: EN.slice(b.es, b.ee),
+          zh_paragraphs: ZH_PAR.slice(b.zs, b.ze).map(function (p) { return p + 1; }),
+          en_paragraphs: EN_PAR.slice(b.es, b.ee).map(function (p) { return p + 1; })
         };
       })
     };
