@@ -15,10 +15,10 @@
 //! lacks: the units for the merged TMX whatever the chosen format, and the counts of the summary.
 
 use crate::bead::Alignment;
+use crate::document::ReadOptions;
 use crate::export::{self, ExportError, ExportOptions, Format};
 use crate::pair;
 use crate::pipeline::Config;
-use crate::segment::ZhOptions;
 use crate::text::{self, TextError};
 use quick_xml::events::Event;
 use rayon::prelude::*;
@@ -324,9 +324,9 @@ impl fmt::Display for Shard {
 pub struct Options {
     pub outdir: PathBuf,
     pub format: Format,
-    pub input_format: crate::formats::InputFormat,
-    pub presegmented: bool,
-    pub zh_opts: ZhOptions,
+    /// How to read the Chinese and the English file of every pair.
+    pub zh_read: ReadOptions,
+    pub en_read: ReadOptions,
     pub config: Config,
     /// Template of every pair's export options; the Chinese language code and the document
     /// name are set per pair.
@@ -405,11 +405,11 @@ fn align_and_write(
     let al = pair::align_files(
         &pair.zh,
         &pair.en,
-        opts.input_format,
-        opts.presegmented,
-        &opts.zh_opts,
+        &opts.zh_read,
+        &opts.en_read,
         &opts.config,
-    )?;
+    )?
+    .alignment;
     let export_opts = ExportOptions {
         src_lang: pair::zh_lang_code(&al).to_string(),
         doc_name: Some(pair.name.clone()),
@@ -422,6 +422,7 @@ fn align_and_write(
     let row = Row::of(
         &pair.name,
         &al,
+        pair::lexical_lift(&al, &opts.config),
         &export_opts.src_lang,
         started.elapsed().as_secs_f64(),
     );
@@ -475,12 +476,14 @@ pub struct Row {
     pub beads: [usize; 6],
     /// Mean confidence over beads with both sides (see [`Alignment::mean_confidence`]).
     pub mean_confidence: f64,
+    /// Dictionary matches of the aligned beads over random pairings ([`pair::lexical_lift`]).
+    pub lift: Option<f64>,
     pub seconds: f64,
     pub error: String,
 }
 
 impl Row {
-    const HEADER: &str = "name\tstatus\tzh_lang\tzh_sentences\ten_sentences\tbeads\t1-1\t1-2\t2-1\t1-0\t0-1\tother\tmean_confidence\tlooks_unrelated\tseconds\terror";
+    const HEADER: &str = "name\tstatus\tzh_lang\tzh_sentences\ten_sentences\tbeads\t1-1\t1-2\t2-1\t1-0\t0-1\tother\tmean_confidence\tlexical_lift\tlooks_unrelated\tseconds\terror";
 
     fn empty(name: &str, status: Status) -> Row {
         Row {
@@ -491,6 +494,7 @@ impl Row {
             en_sentences: 0,
             beads: [0; 6],
             mean_confidence: 0.0,
+            lift: None,
             seconds: 0.0,
             error: String::new(),
         }
@@ -505,7 +509,7 @@ impl Row {
     }
 
     /// The row of an aligned pair.
-    pub fn of(name: &str, al: &Alignment, zh_lang: &str, seconds: f64) -> Row {
+    pub fn of(name: &str, al: &Alignment, lift: Option<f64>, zh_lang: &str, seconds: f64) -> Row {
         let mut beads = [0; 6];
         for (kind, n) in pair::bead_counts(al) {
             let k = KINDS.iter().position(|&x| x == kind).unwrap_or(5);
@@ -517,6 +521,7 @@ impl Row {
             en_sentences: al.en.len(),
             beads,
             mean_confidence: al.mean_confidence(),
+            lift,
             seconds,
             ..Row::empty(name, Status::Ok)
         }
@@ -537,7 +542,8 @@ impl Row {
     }
 
     pub fn looks_unrelated(&self) -> bool {
-        self.status == Status::Ok && pair::looks_unrelated(self.mean_confidence, self.bead_total())
+        self.status == Status::Ok
+            && pair::looks_unrelated(self.mean_confidence, self.lift, self.full_beads())
     }
 
     fn to_tsv(&self) -> String {
@@ -553,6 +559,7 @@ impl Row {
         cells.extend(self.beads.iter().map(usize::to_string));
         cells.extend([
             format!("{:.4}", self.mean_confidence),
+            self.lift.map_or(String::new(), |l| format!("{l:.2}")),
             if self.looks_unrelated() { "yes" } else { "" }.to_string(),
             format!("{:.2}", self.seconds),
             clean(&self.error),
@@ -563,7 +570,11 @@ impl Row {
     fn from_tsv(line: &str) -> Result<Row, String> {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != Row::HEADER.split('\t').count() {
-            return Err(format!("expected 16 columns, found {}", f.len()));
+            return Err(format!(
+                "expected {} columns, found {}",
+                Row::HEADER.split('\t').count(),
+                f.len()
+            ));
         }
         let num = |i: usize| -> Result<usize, String> {
             f[i].parse()
@@ -590,8 +601,13 @@ impl Row {
             en_sentences: num(4)?,
             beads,
             mean_confidence: real(12)?,
-            seconds: real(14)?,
-            error: f[15].to_string(),
+            lift: if f[13].is_empty() {
+                None
+            } else {
+                Some(real(13)?)
+            },
+            seconds: real(15)?,
+            error: f[16].to_string(),
         })
     }
 }
@@ -697,8 +713,9 @@ impl Summary {
                 String::new()
             } else {
                 format!(
-                    " (mean confidence < {}): {}",
-                    pair::UNRELATED_BELOW,
+                    " (lexical lift < {} or mean confidence < {}): {}",
+                    pair::UNRELATED_LIFT,
+                    pair::UNRELATED_CONFIDENCE,
                     names(&unrelated)
                 )
             }
@@ -1035,7 +1052,7 @@ mod tests {
                 },
             ],
         };
-        let row = Row::of("a", &al, "zh-CN", 1.5);
+        let row = Row::of("a", &al, Some(7.25), "zh-CN", 1.5);
         assert_eq!(row.beads, [0, 1, 1, 1, 0, 0]);
         assert_eq!(row.mean_confidence, 0.5);
         assert_eq!(Row::from_tsv(&row.to_tsv()).unwrap(), row);
@@ -1043,8 +1060,8 @@ mod tests {
         let back = Row::from_tsv(&failed.to_tsv()).unwrap();
         assert_eq!(back.error, "a.txt: not UTF-8");
 
-        let mut one = Row::of("c", &al, "zh-TW", 1.0);
-        one.beads = [4, 0, 0, 1, 0, 0];
+        let mut one = Row::of("c", &al, None, "zh-TW", 1.0);
+        one.beads = [5, 0, 0, 0, 0, 0];
         one.mean_confidence = 0.2;
         let summary = Summary {
             rows: vec![row, failed, one],
@@ -1052,8 +1069,8 @@ mod tests {
         };
         let t = summary.total();
         assert_eq!(t.bead_total(), 8);
-        // (0.5 × 2 + 0.2 × 4) / 6: the 1-0 beads are left out.
-        assert!((t.mean_confidence - 0.3).abs() < 1e-9);
+        // (0.5 × 2 + 0.2 × 5) / 7: the 1-0 bead is left out.
+        assert!((t.mean_confidence - 2.0 / 7.0).abs() < 1e-9);
         assert_eq!(summary.unrelated().len(), 1);
         let tsv = summary.to_tsv();
         assert_eq!(tsv.lines().count(), 5);
@@ -1061,7 +1078,7 @@ mod tests {
         let text = summary.to_text();
         assert!(text.contains("3 (2 aligned, 1 failed)"), "{text}");
         assert!(
-            text.contains("look unrelated  1 (mean confidence < 0.3): c"),
+            text.contains("look unrelated  1 (lexical lift < 3 or mean confidence < 0.3): c"),
             "{text}"
         );
     }

@@ -44,49 +44,68 @@ pub struct Document {
     pub sentences: Vec<Sentence>,
     /// `locations[i]` is where `sentences[i]` is.
     pub locations: Vec<Location>,
+    /// For the user, when a text file was not plain UTF-8: the encoding found and how.
+    pub note: Option<String>,
 }
 
-/// Reads a document (format by extension) and returns its sentences, each with its paragraph
-/// number.
+/// How to read a document: its format, whether it is presegmented, how Chinese is segmented and
+/// the encoding of a text file.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// [`InputFormat::Auto`]: by the file's extension.
+    pub format: InputFormat,
+    /// One sentence per line, used as is.
+    pub presegmented: bool,
+    pub zh: ZhOptions,
+    /// Encoding of a plain-text, HTML or Markdown file (a WHATWG label such as `gbk`); `None`
+    /// detects it ([`text::read_file_with`]).
+    pub encoding: Option<String>,
+}
+
+/// Reads a document (format by extension, encoding detected) and returns its sentences, each
+/// with its paragraph number.
 pub fn read(
     path: &Path,
     lang: Lang,
     presegmented: bool,
     zh_opts: &ZhOptions,
 ) -> Result<Vec<Sentence>, FormatError> {
-    Ok(read_document(path, InputFormat::Auto, lang, presegmented, zh_opts)?.sentences)
+    let opts = ReadOptions {
+        presegmented,
+        zh: zh_opts.clone(),
+        ..ReadOptions::default()
+    };
+    Ok(read_document(path, lang, &opts)?.sentences)
 }
 
-/// Reads a document in the given format ([`InputFormat::Auto`]: by its extension).
-pub fn read_document(
-    path: &Path,
-    format: InputFormat,
-    lang: Lang,
-    presegmented: bool,
-    zh_opts: &ZhOptions,
-) -> Result<Document, FormatError> {
-    let format = format.resolve(path);
+/// Reads a document as `opts` say.
+pub fn read_document(path: &Path, lang: Lang, opts: &ReadOptions) -> Result<Document, FormatError> {
+    let format = opts.format.resolve(path);
     let joiner = joiner(lang);
-    let paragraphs: Vec<(Vec<String>, BlockKind)> = match format {
+    let (paragraphs, note): (Vec<(Vec<String>, BlockKind)>, _) = match format {
         InputFormat::Txt | InputFormat::Auto => {
             formats::check_text_file(path, InputFormat::Txt)?;
-            let content = text::read_file(path)?;
-            let paras = if presegmented {
-                text::lines(&content)
+            let decoded = text::read_file_with(path, opts.encoding.as_deref())?;
+            let paras = if opts.presegmented {
+                text::lines(&decoded.text)
             } else {
-                text::paragraphs(&content, joiner)
+                text::paragraphs(&decoded.text, joiner)
             };
-            paras
+            let paras = paras
                 .into_iter()
                 .map(|p| (vec![p], BlockKind::Paragraph))
-                .collect()
+                .collect();
+            (paras, decoded.note())
         }
-        _ => formats::read_blocks(path, format)?
-            .into_iter()
-            .map(|b| (b.lines, b.kind))
-            .collect(),
+        _ => {
+            let (blocks, note) = formats::read_blocks(path, format, opts.encoding.as_deref())?;
+            let paras = blocks.into_iter().map(|b| (b.lines, b.kind)).collect();
+            (paras, note)
+        }
     };
-    Ok(build(format, paragraphs, lang, presegmented, zh_opts))
+    let mut doc = build(format, paragraphs, lang, opts.presegmented, &opts.zh);
+    doc.note = note;
+    Ok(doc)
 }
 
 /// The sentences of a document's text.
@@ -134,6 +153,7 @@ fn build(
         paragraphs: Vec::with_capacity(paragraphs.len()),
         sentences: Vec::new(),
         locations: Vec::new(),
+        note: None,
     };
     for (index, (lines, kind)) in paragraphs.into_iter().enumerate() {
         let text = lines.join(joiner);

@@ -170,12 +170,15 @@ fn non_utf8_and_empty_inputs_are_named_with_a_clear_error() {
     std::fs::write(&empty, "\n\n").unwrap();
     let out = dir.path().join("out.tmx");
     let en = sample("report-modern", "en.txt");
+    // GBK is detected and decoded now (tests/robustness_cli.rs); named as UTF-8 it is an error.
     let o = amur(&[
         "align",
         gbk.to_str().unwrap(),
         &en,
         "-o",
         out.to_str().unwrap(),
+        "--encoding",
+        "utf-8",
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(

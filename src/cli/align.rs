@@ -78,7 +78,9 @@ pub fn run(args: &Args) -> Result<()> {
         })?,
     };
     if !to_stdout {
-        refuse_overwriting_input(&args.output, &[&args.zh, &args.en])?;
+        let mut inputs = vec![args.zh.as_path(), args.en.as_path()];
+        inputs.extend(args.glossary.iter().map(PathBuf::as_path));
+        refuse_overwriting_input(&args.output, &inputs)?;
     }
     if let Some(page) = &args.review {
         if page == &args.output {
@@ -109,14 +111,18 @@ pub fn run(args: &Args) -> Result<()> {
         glossary,
         ..Config::default()
     };
-    let alignment = pair::align_files(
+    let pair::Aligned { alignment, notes } = pair::align_files(
         &args.zh,
         &args.en,
-        args.read.input_format,
-        args.read.presegmented,
-        &args.read.zh_options(),
+        &args.read.document_options(0),
+        &args.read.document_options(1),
         &config,
     )?;
+    if !args.quiet {
+        for note in &notes {
+            eprintln!("amur: note: {note}");
+        }
+    }
 
     let opts = ExportOptions {
         src_lang: args
@@ -166,10 +172,9 @@ pub fn run(args: &Args) -> Result<()> {
             "{}",
             pair::summary(&alignment, started.elapsed().as_secs_f64())
         );
-        if pair::looks_unrelated(alignment.mean_confidence(), alignment.beads.len()) {
-            eprintln!(
-                "warning: mean confidence is very low: are these two files really a translation pair?"
-            );
+        let lift = pair::lexical_lift(&alignment, &config);
+        for warning in pair::warnings(&alignment, lift) {
+            eprintln!("amur: warning: {warning}");
         }
     }
     Ok(())

@@ -113,9 +113,8 @@ pub fn run(args: &Args) -> Result<()> {
     let opts = Options {
         outdir: outdir.clone(),
         format: args.format,
-        input_format: args.read.input_format,
-        presegmented: args.read.presegmented,
-        zh_opts: args.read.zh_options(),
+        zh_read: args.read.document_options(0),
+        en_read: args.read.document_options(1),
         config: Config {
             glossary,
             ..Config::default()

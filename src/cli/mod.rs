@@ -77,9 +77,47 @@ pub struct ReadOpts {
     /// (OmegaT does not).
     #[arg(long)]
     pub split_after_quote: bool,
+    /// Encoding of the input (gb18030, gbk, big5, utf-16le, utf-8, …); by default it is
+    /// detected (a BOM, UTF-8, else GBK, Big5 and other legacy encodings). For `align`,
+    /// `ZH,EN` names each side's, e.g. `gbk,utf-8`.
+    #[arg(long, value_name = "NAME", value_parser = parse_encoding)]
+    pub encoding: Option<String>,
+}
+
+/// Accepts `NAME` or `ZH,EN` where each is an encoding label encoding_rs knows.
+fn parse_encoding(s: &str) -> Result<String, String> {
+    for name in s.split(',') {
+        if encoding_rs::Encoding::for_label(name.trim().as_bytes()).is_none() {
+            return Err(format!(
+                "unknown encoding {name:?}: use a name such as utf-8, gb18030, gbk, big5, utf-16le"
+            ));
+        }
+    }
+    Ok(s.to_string())
 }
 
 impl ReadOpts {
+    /// The encoding named for input `side` (0: the first or only input, 1: the second).
+    pub fn encoding(&self, side: usize) -> Option<&str> {
+        let names: Vec<&str> = self
+            .encoding
+            .as_deref()?
+            .split(',')
+            .map(str::trim)
+            .collect();
+        Some(names.get(side).unwrap_or(&names[0]))
+    }
+
+    /// How to read input `side` (0: the first or only input, 1: the second).
+    pub fn document_options(&self, side: usize) -> amur::document::ReadOptions {
+        amur::document::ReadOptions {
+            format: self.input_format,
+            presegmented: self.presegmented,
+            zh: self.zh_options(),
+            encoding: self.encoding(side).map(str::to_string),
+        }
+    }
+
     pub fn zh_options(&self) -> amur::segment::ZhOptions {
         amur::segment::ZhOptions {
             split_at_semicolon: self.split_semicolon,

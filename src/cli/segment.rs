@@ -20,14 +20,11 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Result<()> {
-    let sentences = document::read_document(
-        &args.file,
-        args.read.input_format,
-        args.lang,
-        args.read.presegmented,
-        &args.read.zh_options(),
-    )?
-    .sentences;
+    let doc = document::read_document(&args.file, args.lang, &args.read.document_options(0))?;
+    if let Some(note) = &doc.note {
+        eprintln!("amur: note: {}: {note}", args.file.display());
+    }
+    let sentences = doc.sentences;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for s in sentences {
         if writeln!(out, "{}", s.text).is_err() {

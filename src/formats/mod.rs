@@ -172,24 +172,35 @@ pub enum Problem {
     NoText(InputFormat),
 }
 
-/// Reads the paragraphs of a docx, odt, html or md file: the body, then the notes.
+/// Reads the paragraphs of a docx, odt, html or md file: the body, then the notes, and for HTML
+/// and Markdown a note when the text was not plain UTF-8 (`encoding` overrides detection there).
 /// Plain text is not read here but by [`crate::text`] ([`crate::document`] does that).
-pub(crate) fn read_blocks(path: &Path, format: InputFormat) -> Result<Vec<Block>, FormatError> {
+pub(crate) fn read_blocks(
+    path: &Path,
+    format: InputFormat,
+    encoding: Option<&str>,
+) -> Result<(Vec<Block>, Option<String>), FormatError> {
     let bad = |problem| FormatError::Bad {
         path: path.into(),
         problem,
     };
-    let blocks = match format {
-        InputFormat::Docx => docx::read(path).map_err(bad)?,
-        InputFormat::Odt => odt::read(path).map_err(bad)?,
-        InputFormat::Html => html::read(&read_text(path, format)?).map_err(bad)?,
-        InputFormat::Md => markdown::parse(&read_text(path, format)?),
-        InputFormat::Txt | InputFormat::Auto => Vec::new(),
+    let (blocks, note) = match format {
+        InputFormat::Docx => (docx::read(path).map_err(bad)?, None),
+        InputFormat::Odt => (odt::read(path).map_err(bad)?, None),
+        InputFormat::Html => {
+            let decoded = read_text(path, format, encoding)?;
+            (html::read(&decoded.text).map_err(bad)?, decoded.note())
+        }
+        InputFormat::Md => {
+            let decoded = read_text(path, format, encoding)?;
+            (markdown::parse(&decoded.text), decoded.note())
+        }
+        InputFormat::Txt | InputFormat::Auto => (Vec::new(), None),
     };
     if blocks.is_empty() {
         return Err(bad(Problem::NoText(format)));
     }
-    Ok(blocks)
+    Ok((blocks, note))
 }
 
 /// Checks that a file meant to be text is not a zip, PDF or OLE2 file in disguise.
@@ -200,11 +211,15 @@ pub fn check_text_file(path: &Path, format: InputFormat) -> Result<(), FormatErr
     })
 }
 
-/// The text of an HTML or Markdown file, decoded by [`crate::text::read_file`] once the file
-/// has been checked not to be a binary document.
-fn read_text(path: &Path, format: InputFormat) -> Result<String, FormatError> {
+/// The text of an HTML or Markdown file, decoded by [`crate::text::read_file_with`] once the
+/// file has been checked not to be a binary document.
+fn read_text(
+    path: &Path,
+    format: InputFormat,
+    encoding: Option<&str>,
+) -> Result<crate::text::Decoded, FormatError> {
     check_text_file(path, format)?;
-    Ok(crate::text::read_file(path)?)
+    Ok(crate::text::read_file_with(path, encoding)?)
 }
 
 /// Collects paragraphs: text is appended to the open one; [`Collector::line_break`] starts a new
