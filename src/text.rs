@@ -230,11 +230,11 @@ pub fn decode_bytes(bytes: &[u8], encoding: Option<&str>) -> Result<Decoded, Dec
     } else {
         encoding.name()
     };
-    // A second BOM (a file saved with a BOM twice, or a UTF-8 BOM inside UTF-16) would start
-    // the first sentence with an invisible character.
-    let text = match text.strip_prefix('\u{FEFF}') {
-        Some(rest) => rest.to_string(),
-        None => text,
+    // More BOMs (a file saved with a BOM twice, or a UTF-8 BOM inside UTF-16) would start the
+    // first sentence with an invisible character.
+    let text = match text.trim_start_matches('\u{FEFF}') {
+        rest if rest.len() < text.len() => rest.to_string(),
+        _ => text,
     };
     Ok(Decoded {
         text: normalize_line_ends(text),
@@ -545,6 +545,9 @@ mod tests {
         let d = decode_bytes(b"\xFF\xFE\xFF\xFEa\0", None).unwrap();
         assert_eq!(d.text, "a");
         let d = decode_bytes(b"\xEF\xBB\xBF\xEF\xBB\xBFa", None).unwrap();
+        assert_eq!(d.text, "a");
+        // And a tripled one (tests/data/regress/decode-triple-bom.bin).
+        let d = decode_bytes(b"\xFF\xFE\xFF\xFE\xFF\xFEa\0", None).unwrap();
         assert_eq!(d.text, "a");
     }
 
