@@ -166,6 +166,8 @@ fn encoding_option_overrides_detection_and_rejects_unknown_names() {
     let o = segment(&path_str(&file), "zh", &["--encoding", "klingon"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("klingon"));
+    let o = segment(&path_str(&file), "zh", &["--encoding", "gbk,big5,utf-8"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     // Per side for align: ZH,EN.
     let en = dir.path().join("en.txt");
     std::fs::write(

@@ -86,6 +86,9 @@ pub struct ReadOpts {
 
 /// Accepts `NAME` or `ZH,EN` where each is an encoding label encoding_rs knows.
 fn parse_encoding(s: &str) -> Result<String, String> {
+    if s.split(',').count() > 2 {
+        return Err("expected NAME or ZH_NAME,EN_NAME".into());
+    }
     for name in s.split(',') {
         if encoding_rs::Encoding::for_label(name.trim().as_bytes()).is_none() {
             return Err(format!(
