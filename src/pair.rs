@@ -51,8 +51,8 @@ pub fn zh_lang_code(al: &Alignment) -> &'static str {
 }
 
 /// Below this lexical lift (see [`lexical_lift`]) a pair looks unrelated. Measured: 12
-/// unrelated pairs (the samples' zh with another sample's en; mac-dev documents crossed)
-/// 1.3–2.2; the 3 samples 6.5–10.9; the 6 mac-dev documents 4.1–9.9.
+/// unrelated pairs (each sample's zh with another sample's en; mac-dev documents crossed)
+/// 1.3–2.3; the 3 samples 6.4–8.0; the 6 mac-dev documents 4.3–10.1.
 pub const UNRELATED_LIFT: f64 = 3.0;
 /// Below this mean confidence a pair looks unrelated whatever its lift. (Alone it is a weak
 /// sign: the 12 unrelated pairs above have mean confidences 0.33–0.83, as the posterior only
@@ -124,9 +124,12 @@ fn is_han(c: char) -> bool {
         | '\u{20000}'..='\u{3FFFF}')
 }
 
+/// Random pairings a lexical lift compares the alignment with.
+const RANDOM_PAIRINGS: usize = 9;
+
 /// How many times more dictionary matches (words of one side rendered in the other) the
-/// aligned beads hold than the same sentences paired at random (by shifting the pairing a
-/// third and a half of the way round). A translation scores well above 1; two unrelated
+/// aligned beads hold than the same sentences paired at random (the mean over
+/// [`RANDOM_PAIRINGS`] pairings, each shifted a further part of the way round). A translation scores well above 1; two unrelated
 /// documents about 1. Computed on at most 400 beads spread over the document. `None` with
 /// fewer than 5 beads having both sides.
 pub fn lexical_lift(al: &Alignment, config: &Config) -> Option<f64> {
@@ -162,7 +165,11 @@ pub fn lexical_lift(al: &Alignment, config: &Config) -> Option<f64> {
             .sum()
     };
     let aligned = hits(0);
-    let random = (hits(n / 3) + hits(n / 2)) / 2.0;
+    let shifts: Vec<usize> = (1..RANDOM_PAIRINGS + 1)
+        .map(|j| n * j / (RANDOM_PAIRINGS + 1))
+        .filter(|&k| k > 0)
+        .collect();
+    let random = shifts.iter().map(|&k| hits(k)).sum::<f64>() / shifts.len() as f64;
     Some((aligned + 1.0) / (random + 1.0))
 }
 

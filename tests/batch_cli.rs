@@ -115,7 +115,11 @@ fn a_directory_of_pairs_runs_in_parallel_into_outputs_merged_tmx_and_summary() {
 fn a_failing_pair_is_reported_and_the_others_are_written() {
     let tmp = tempfile::tempdir().unwrap();
     let input = pair_dir(tmp.path(), 3);
-    std::fs::write(input.join("zh/002.txt"), b"\x7fELF\x02\x01\x01\x00\x00\x00\n").unwrap();
+    std::fs::write(
+        input.join("zh/002.txt"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\n",
+    )
+    .unwrap();
     std::fs::write(input.join("zh/004.txt"), "\n").unwrap();
     std::fs::copy(sample("report-modern", "en.txt"), input.join("en/004.txt")).unwrap();
     let out = tmp.path().join("out");
@@ -289,4 +293,36 @@ fn bad_shards_and_missing_inputs_are_usage_errors() {
     let o = amur(&["batch", s(&empty), "-o", s(&out)]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no document pairs"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_pair_of_unrelated_documents_is_flagged_in_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    // 002 gets another sample's English.
+    std::fs::copy(
+        sample(SAMPLES[2], "en.txt"),
+        input.join("en").join("002.txt"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&input), "-o", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(out.join("summary.tsv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let flagged: Vec<(&str, &str)> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| f[1] == "ok")
+        .map(|f| (f[0], f[col("looks_unrelated")]))
+        .collect();
+    assert_eq!(
+        flagged,
+        [("001", ""), ("002", "yes"), ("003", "")],
+        "{text}"
+    );
+    let printed = String::from_utf8(o.stdout).unwrap();
+    assert!(printed.contains("look unrelated  1 ("), "{printed}");
 }

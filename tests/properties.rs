@@ -140,8 +140,14 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases(256)))]
 
     #[test]
-    fn zh_segmentation_keeps_every_character(text in text_strategy(), semi: bool, ell: bool) {
-        let opts = ZhOptions { split_at_semicolon: semi, split_at_ellipsis: ell };
+    fn zh_segmentation_keeps_every_character(
+        text in text_strategy(), semi: bool, ell: bool, quote: bool
+    ) {
+        let opts = ZhOptions {
+            split_at_semicolon: semi,
+            split_at_ellipsis: ell,
+            split_after_quote: quote,
+        };
         assert_contract(&text, &segment::zh(&text, &opts))?;
     }
 

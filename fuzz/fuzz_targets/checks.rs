@@ -54,6 +54,7 @@ fn segment(data: &[u8], lang: Lang) {
     let opts = ZhOptions {
         split_at_semicolon: flags & 1 != 0,
         split_at_ellipsis: flags & 2 != 0,
+        split_after_quote: flags & 8 != 0,
     };
     let sentences = segment::sentences(&text, lang, &opts);
     check_contract(&text, sentences.iter().map(String::as_str));
