@@ -113,6 +113,7 @@ impl Tokenizer {
     /// Tokenizes an English sentence.
     pub fn en(&self, sentence: &str) -> EnTokens {
         use unicode_segmentation::UnicodeSegmentation;
+        let sentence = &*nfc(sentence);
         let mut out = EnTokens {
             chars: sentence.chars().filter(|c| !c.is_whitespace()).count(),
             question: sentence.contains('?'),
@@ -193,7 +194,18 @@ fn opens_quote(sentence: &str) -> bool {
 
 /// Traditional characters to simplified ones, for dictionary lookup only.
 pub fn to_simplified(text: &str) -> String {
-    fast2s::convert(text)
+    fast2s::convert(&nfc(text))
+}
+
+/// The text in Unicode NFC, borrowed when it already is (nearly always): a CJK compatibility
+/// ideograph becomes its unified twin, a letter with a combining accent one character, so both
+/// match the dictionary and the glossary like their usual forms.
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfc().collect()),
+    }
 }
 
 /// True when the text has characters whose simplified form differs (a traditional-script text).
@@ -539,5 +551,21 @@ mod tests {
         assert_eq!(stems, ["the", "negoti", "with", "kudashev", "last", "day"]);
         assert!(e.words[0].stop && !e.words[1].stop && e.words[3].capitalized);
         assert_eq!(e.numbers, vec![12]);
+    }
+
+    #[test]
+    fn unnormalized_text_matches_like_its_nfc_form() {
+        // U+F9xx compatibility ideographs (as some legacy conversions produce) are looked up as
+        // their unified twins: 豈 U+F900 as 豈 U+8C48, 樂 U+F914 as 樂 U+6A02.
+        assert_eq!(
+            to_simplified("\u{F900}\u{F914}"),
+            to_simplified("\u{8C48}\u{6A02}")
+        );
+        let t = Tokenizer::shared();
+        let decomposed = t.en("Cafe\u{301} Pe\u{301}trograd");
+        let composed = t.en("Café Pétrograd");
+        let stems = |e: &EnTokens| e.words.iter().map(|w| w.stem.clone()).collect::<Vec<_>>();
+        assert_eq!(stems(&decomposed), stems(&composed));
+        assert!(matches!(nfc("已是 NFC"), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -412,6 +412,31 @@ mod tests {
     }
 
     #[test]
+    fn entities_declared_in_a_doctype_are_not_expanded() {
+        // A billion-laughs file: each entity ten of the one before. Refused at the first use.
+        let mut decl = String::from("<!ENTITY l0 \"lol\">");
+        for k in 1..10 {
+            decl += &format!("<!ENTITY l{k} \"{}\">", format!("&l{};", k - 1).repeat(10));
+        }
+        let xml = format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE martif [{decl}]>\n<martif><text><body><termEntry>\
+             <langSet xml:lang=\"zh\"><tig><term>&l9;</term></tig></langSet>\
+             <langSet xml:lang=\"en\"><tig><term>x</term></tig></langSet></termEntry></body></text></martif>"
+        );
+        let started = std::time::Instant::now();
+        let p = parse(&xml);
+        assert!(started.elapsed().as_secs() < 1);
+        assert!(
+            p.problems
+                .iter()
+                .any(|p| p.line == 3 && p.message.contains("&l9;")),
+            "{:?}",
+            p.problems
+        );
+        assert!(p.glossary.terms.iter().all(|t| !t.zh.contains("lol")));
+    }
+
+    #[test]
     fn unclosed_documents_and_half_entries_are_problems() {
         let xml = "<martif><text><body><termEntry><langSet xml:lang=\"zh\"><tig><term>伯力</term></tig></langSet></termEntry>";
         let p = parse(xml);
