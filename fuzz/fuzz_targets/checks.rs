@@ -10,7 +10,9 @@ use amur::export::{self, ExportOptions, Format, TmxUnits};
 use amur::glossary::{Glossary, Term};
 use amur::pipeline::{self, Config};
 use amur::segment::{self, Lang, ZhOptions};
+use amur::glossary::formats::{self as glossary_formats, GlossaryFormat};
 use amur::text;
+use amur::tm;
 
 /// Runs the check of the named target.
 pub fn run(target: &str, data: &[u8]) {
@@ -21,6 +23,8 @@ pub fn run(target: &str, data: &[u8]) {
         "parse_align" => parse_align(data),
         "glossary_tsv" => glossary_tsv(data),
         "align_tiny" => align_tiny(data),
+        "tmx_read" => tmx_read(data),
+        "tbx_read" => tbx_read(data),
         _ => panic!("no fuzz target {target:?}"),
     }
 }
@@ -199,5 +203,72 @@ pub fn align_tiny(data: &[u8]) {
             ..ExportOptions::default()
         };
         export::write(&al, format, &opts, &mut std::io::sink()).unwrap();
+    }
+}
+
+/// TMX reading of arbitrary bytes (UTF-8 or UTF-16, as the reader sniffs them), with inline
+/// tags stripped and kept. Never a panic; units have non-blank text on both sides; a refusal is
+/// one typed parse error naming the file, with a line within the input and a column, after
+/// which the reader stops. Keeping tags changes texts only: the same error at the same place,
+/// and every unit read with tags stripped is read with tags kept too (same line, languages and
+/// props; kept markup can only make a blank side non-blank).
+pub fn tmx_read(data: &[u8]) {
+    // Decoded line breaks are never more than the bytes 0x0A of the input (UTF-8 or UTF-16).
+    let max_line = 1 + data.iter().filter(|&&b| b == b'\n').count() as u64;
+    let read = |keep_tags: bool| {
+        let opts = tm::ReadOptions {
+            keep_tags,
+            ..tm::ReadOptions::default()
+        };
+        let reader = tm::Reader::from_bytes("fuzz.tmx", data.to_vec(), &opts)
+            .expect("bytes in memory always open");
+        let (mut units, mut error) = (Vec::new(), None);
+        for item in reader {
+            assert!(error.is_none(), "the reader went on after an error");
+            match item {
+                Ok(u) => {
+                    assert!(!u.source.trim().is_empty() && !u.target.trim().is_empty(), "{u:?}");
+                    assert!((1..=max_line).contains(&u.line), "unit line {} of {max_line}", u.line);
+                    units.push(u);
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    assert!(message.starts_with("fuzz.tmx:"), "{message}");
+                    let (line, column) = e.position().expect("a parse error has a position");
+                    assert!((1..=max_line).contains(&line) && column >= 1, "{message}");
+                    error = Some(message);
+                }
+            }
+        }
+        assert!(units.len() <= data.len(), "more units than bytes");
+        (units, error)
+    };
+    let (stripped, error) = read(false);
+    let (kept, kept_error) = read(true);
+    assert_eq!(error, kept_error, "keeping tags changed the error");
+    let key = |u: &tm::Unit| (u.line, u.src_lang.clone(), u.tgt_lang.clone(), u.props.clone());
+    let mut rest = kept.iter().map(key);
+    for u in &stripped {
+        let k = key(u);
+        assert!(rest.any(|r| r == k), "unit at line {} lost when tags are kept", u.line);
+    }
+}
+
+/// TBX parsing of arbitrary text (lenient: terms and problems). Never a panic; every term has
+/// non-blank Chinese and English sides and a line of the text; every problem a line of the
+/// text (a line is 1 to the number of line breaks + 1: an unclosed document is reported at
+/// its end, which is past the last line break).
+pub fn tbx_read(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let lines = text.matches('\n').count() + 1;
+    let parsed = glossary_formats::parse(GlossaryFormat::Tbx, &text);
+    assert_eq!(parsed.lines.len(), parsed.glossary.terms.len());
+    for (t, &line) in parsed.glossary.terms.iter().zip(&parsed.lines) {
+        assert!(!t.zh.trim().is_empty() && !t.en.trim().is_empty(), "{t:?}");
+        assert!((1..=lines).contains(&line), "term line {line} of {lines}");
+    }
+    for p in &parsed.problems {
+        assert!((1..=lines).contains(&p.line), "problem line {} of {lines}: {}", p.line, p.message);
+        assert!(p.column.is_none_or(|c| c >= 1), "{p}");
     }
 }
