@@ -90,7 +90,7 @@ pub struct Step {
 }
 
 /// Number of bead shapes.
-const NS: usize = SHAPES.len();
+pub const NS: usize = SHAPES.len();
 /// Rows whose bead scores are computed together (in parallel) before the DP consumes them.
 const WINDOW: usize = 1024;
 
@@ -126,6 +126,15 @@ where
         .collect()
 }
 
+/// Bead scores of every cell of the band, row by row (computed in parallel). They take
+/// rows × band width × shapes × 4 bytes: meant for bands a few dozen cells wide.
+pub fn band_scores<F>(band: &Band, score: &F) -> Vec<Vec<[f32; NS]>>
+where
+    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
+{
+    window_scores(0..band.lo.len(), band, score)
+}
+
 /// The best path through the band, by maximum total score. `score(i0, i1, j0, j1, shape)`
 /// scores bead (zh i0..i1, en j0..j1) of shape `SHAPES[shape]`. Bead scores are computed a
 /// window of rows at a time in parallel; the DP itself is a cheap sequential max.
@@ -136,38 +145,79 @@ where
     if band.lo[0] != 0 {
         return Vec::new();
     }
-    let mut best = table(n, band, f64::NEG_INFINITY);
-    let mut back: Vec<Vec<u8>> = (0..=n)
-        .map(|i| vec![u8::MAX; band.hi[i] + 1 - band.lo[i]])
-        .collect();
-    best[0][0] = 0.0;
+    let mut dp = Viterbi::new(n, band);
     for start in (0..=n).step_by(WINDOW) {
         let scores = window_scores(start..(start + WINDOW).min(n + 1), band, score);
         for (r, row) in scores.iter().enumerate() {
-            let i = start + r;
-            let lo = band.lo[i];
-            for (c, cell) in row.iter().enumerate() {
-                let j = lo + c;
-                if i == 0 && j == 0 {
-                    continue;
-                }
-                let mut top = (f64::NEG_INFINITY, u8::MAX);
-                for (k, &(a, b)) in SHAPES.iter().enumerate() {
-                    let s = cell[k];
-                    if s == f32::NEG_INFINITY {
-                        continue;
-                    }
-                    let from = best[i - a][j - b - band.lo[i - a]];
-                    if from + (s as f64) > top.0 {
-                        top = (from + s as f64, k as u8);
-                    }
-                }
-                best[i][c] = top.0;
-                back[i][c] = top.1;
-            }
+            dp.row(start + r, row);
         }
     }
-    trace(n, m, band, &best, &back)
+    dp.trace(m)
+}
+
+/// The best path through the band from scores computed beforehand ([`band_scores`]).
+pub fn best_path_scored(n: usize, m: usize, band: &Band, scores: &[Vec<[f32; NS]>]) -> Vec<Step> {
+    if band.lo[0] != 0 {
+        return Vec::new();
+    }
+    let mut dp = Viterbi::new(n, band);
+    for (i, row) in scores.iter().enumerate() {
+        dp.row(i, row);
+    }
+    dp.trace(m)
+}
+
+/// Best scores and back pointers of the band's cells, filled row by row.
+struct Viterbi<'b> {
+    n: usize,
+    band: &'b Band,
+    best: Vec<Vec<f64>>,
+    back: Vec<Vec<u8>>,
+}
+
+impl<'b> Viterbi<'b> {
+    fn new(n: usize, band: &'b Band) -> Viterbi<'b> {
+        let mut best = table(n, band, f64::NEG_INFINITY);
+        best[0][0] = 0.0;
+        let back = (0..=n)
+            .map(|i| vec![u8::MAX; band.hi[i] + 1 - band.lo[i]])
+            .collect();
+        Viterbi {
+            n,
+            band,
+            best,
+            back,
+        }
+    }
+
+    /// Fills row `i` from the bead scores of its cells (rows before it are done).
+    fn row(&mut self, i: usize, row: &[[f32; NS]]) {
+        let band = self.band;
+        let lo = band.lo[i];
+        for (c, cell) in row.iter().enumerate() {
+            let j = lo + c;
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut top = (f64::NEG_INFINITY, u8::MAX);
+            for (k, &(a, b)) in SHAPES.iter().enumerate() {
+                let s = cell[k];
+                if s == f32::NEG_INFINITY {
+                    continue;
+                }
+                let from = self.best[i - a][j - b - band.lo[i - a]];
+                if from + (s as f64) > top.0 {
+                    top = (from + s as f64, k as u8);
+                }
+            }
+            self.best[i][c] = top.0;
+            self.back[i][c] = top.1;
+        }
+    }
+
+    fn trace(&self, m: usize) -> Vec<Step> {
+        trace(self.n, m, self.band, &self.best, &self.back)
+    }
 }
 
 fn table(n: usize, band: &Band, fill: f64) -> Vec<Vec<f64>> {
@@ -229,8 +279,18 @@ pub fn posteriors<F>(n: usize, band: &Band, score: &F, path: &[Step], temperatur
 where
     F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
 {
+    posteriors_scored(n, band, &band_scores(band, score), path, temperature)
+}
+
+/// [`posteriors`] from scores computed beforehand ([`band_scores`]).
+pub fn posteriors_scored(
+    n: usize,
+    band: &Band,
+    scores: &[Vec<[f32; NS]>],
+    path: &[Step],
+    temperature: f64,
+) -> Vec<f64> {
     let m = band.hi[n];
-    let scores = window_scores(0..n + 1, band, score);
     let mut fwd = table(n, band, f64::NEG_INFINITY);
     fwd[0][0] = 0.0;
     for i in 0..=n {

@@ -247,7 +247,19 @@ pub struct Scorer<'a> {
     en_bits: Vec<Vec<u32>>,
     en_miss: Vec<[f64; SPAN]>,
     en_gain: Vec<Vec<[f64; SPAN]>>,
+    /// Per Chinese sentence: every stem its words can render, sorted, each with the bit of a
+    /// word that renders it alone (a one-stem rendering; `NO_BIT` for none). A stem that
+    /// several words render comes once per word.
+    zh_index: Vec<Vec<(u32, u8)>>,
+    /// Per Chinese sentence: the words (bit, id) that also have renderings of several stems.
+    zh_phrases: Vec<Vec<(usize, u32)>>,
+    /// Per English sentence: its stems that some Chinese sentence can render, sorted, with
+    /// their bit in [`Scorer::en_bits`] (`NO_BIT` past the first 64).
+    en_index: Vec<Vec<(u32, u8)>>,
 }
+
+/// A stem without a bit of its own in the evidence masks.
+const NO_BIT: u8 = u8::MAX;
 
 /// Span lengths covered by the evidence tables (0..SPAN sentences).
 const SPAN: usize = 6;
@@ -324,8 +336,12 @@ impl<'a> Scorer<'a> {
             en_bits: Vec::new(),
             en_miss: Vec::new(),
             en_gain: Vec::new(),
+            zh_index: Vec::new(),
+            zh_phrases: Vec::new(),
+            en_index: Vec::new(),
         };
         scorer.evidence_tables();
+        scorer.match_indexes();
         scorer.set_variance(0.3);
         scorer.set_prior(DEFAULT_PRIOR);
         scorer
@@ -417,8 +433,112 @@ impl<'a> Scorer<'a> {
         self.en_gain = en_gain;
     }
 
-    /// The match masks of one sentence pair (see [`Pairs`]).
+    /// Builds the sorted stem lists that [`Scorer::pair_masks`] joins.
+    fn match_indexes(&mut self) {
+        let f = self.features;
+        let lex = self.lex;
+        self.zh_index = f
+            .zh_words
+            .iter()
+            .zip(&f.zh_cover)
+            .map(|(words, cover)| {
+                let mut index: Vec<(u32, u8)> = Vec::with_capacity(cover.len());
+                for (k, &w) in words.iter().take(MAX_BITS).enumerate() {
+                    for r in &lex.renderings[w as usize] {
+                        if let [stem] = r.stems[..] {
+                            index.push((stem, k as u8));
+                        }
+                    }
+                }
+                index.sort_unstable();
+                index.dedup();
+                // Stems that only phrases of several stems use still count for the cover.
+                let mut rest: Vec<(u32, u8)> = cover
+                    .iter()
+                    .filter(|&&s| index.binary_search_by_key(&s, |e| e.0).is_err())
+                    .map(|&s| (s, NO_BIT))
+                    .collect();
+                if !rest.is_empty() {
+                    index.append(&mut rest);
+                    index.sort_unstable();
+                }
+                index.shrink_to_fit();
+                index
+            })
+            .collect();
+        self.zh_phrases = f
+            .zh_words
+            .iter()
+            .map(|words| {
+                words
+                    .iter()
+                    .take(MAX_BITS)
+                    .enumerate()
+                    .filter(|(_, w)| {
+                        lex.renderings[**w as usize]
+                            .iter()
+                            .any(|r| r.stems.len() > 1)
+                    })
+                    .map(|(k, &w)| (k, w))
+                    .collect()
+            })
+            .collect();
+        self.en_index = f
+            .en_stems
+            .iter()
+            .zip(&self.en_bits)
+            .map(|(stems, bits)| {
+                stems
+                    .iter()
+                    .filter(|&&s| self.stem_rate[s as usize] > 0.0)
+                    .map(|&s| {
+                        let bit = bits.binary_search(&s).map_or(NO_BIT, |k| k as u8);
+                        (s, bit)
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+
+    /// The match masks of one sentence pair (see [`Pairs`]): one merge of the two sorted
+    /// stem lists, then the few renderings of several stems.
     pub fn pair_masks(&self, i: usize, j: usize) -> (u64, u64) {
+        let (zi, ej) = (&self.zh_index[i], &self.en_index[j]);
+        let (mut zh_mask, mut en_mask) = (0u64, 0u64);
+        let (mut x, mut y) = (0, 0);
+        while x < zi.len() && y < ej.len() {
+            let (a, b) = (zi[x].0, ej[y].0);
+            if a < b {
+                x += 1;
+            } else if a > b {
+                y += 1;
+            } else {
+                // The next Chinese entry may be the same stem, rendered by another word.
+                if zi[x].1 != NO_BIT {
+                    zh_mask |= 1 << zi[x].1;
+                }
+                if ej[y].1 != NO_BIT {
+                    en_mask |= 1 << ej[y].1;
+                }
+                x += 1;
+            }
+        }
+        let en = &self.features.en_stems[j];
+        for &(k, w) in &self.zh_phrases[i] {
+            if zh_mask & (1 << k) == 0
+                && self.lex.renderings[w as usize].iter().any(|r| {
+                    r.stems.len() > 1 && r.stems.iter().all(|s| en.binary_search(s).is_ok())
+                })
+            {
+                zh_mask |= 1 << k;
+            }
+        }
+        (zh_mask, en_mask)
+    }
+
+    /// The match masks as [`Scorer::pair_masks`] finds them, the slow way (for tests).
+    #[cfg(test)]
+    fn pair_masks_plain(&self, i: usize, j: usize) -> (u64, u64) {
         let f = self.features;
         let en = &f.en_stems[j];
         let mut zh_mask = 0u64;
@@ -627,6 +747,53 @@ mod tests {
         assert!(log_two_tail(0.0).abs() < 1e-6);
         assert!(log_two_tail(1.0) < log_two_tail(0.5));
         assert!((log_two_tail(1.96) - 0.05f64.ln()).abs() < 0.01);
+    }
+
+    /// Every sentence pair of a sample gets the same masks from the merged stem lists as
+    /// from looking up each word's renderings, glossary phrases of several words included.
+    #[test]
+    fn merged_stem_lists_give_the_plain_masks() {
+        use crate::glossary::{Glossary, Term};
+        use crate::tokenize::{Tokenizer, to_simplified};
+        let zh_text = include_str!("../corpora/telegrams-1917/zh.txt");
+        let en_text = include_str!("../corpora/telegrams-1917/en.txt");
+        let pick = |t: &str| -> Vec<String> {
+            t.split(['。', '\n'])
+                .filter(|s| !s.trim().is_empty())
+                .map(String::from)
+                .collect()
+        };
+        let zh: Vec<String> = pick(zh_text);
+        let en: Vec<String> = en_text.split(". ").map(String::from).collect();
+        let tok = Tokenizer::shared();
+        let zt: Vec<_> = zh.iter().map(|s| tok.zh(s)).collect();
+        let et: Vec<_> = en.iter().map(|s| tok.en(s)).collect();
+        let simplified: Vec<String> = zh.iter().map(|s| to_simplified(s)).collect();
+        let glossary = Glossary {
+            terms: vec![Term {
+                zh: "阿穆爾省".into(),
+                en: "Amur oblast".into(),
+                comment: String::new(),
+            }],
+        };
+        let lex = DocLexicon::build(&zt, &et, &glossary, tok);
+        let features = Features::new(&zt, &simplified, &et, &lex);
+        let scorer = Scorer::new(&features, &lex, Params::default());
+        let mut phrase_hits = 0;
+        let mut hits = 0;
+        for i in 0..zh.len() {
+            for j in 0..en.len() {
+                let fast = scorer.pair_masks(i, j);
+                assert_eq!(fast, scorer.pair_masks_plain(i, j), "zh {i}, en {j}");
+                hits += (fast.0 != 0) as usize;
+                phrase_hits += scorer.zh_phrases[i]
+                    .iter()
+                    .filter(|(k, _)| fast.0 & (1 << k) != 0)
+                    .count();
+            }
+        }
+        assert!(hits > zh.len(), "the sample has matches");
+        assert!(phrase_hits > 0, "the glossary phrase matched somewhere");
     }
 
     #[test]
