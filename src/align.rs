@@ -94,32 +94,52 @@ pub const NS: usize = SHAPES.len();
 /// Rows whose bead scores are computed together (in parallel) before the DP consumes them.
 const WINDOW: usize = 1024;
 
-/// Scores of every bead shape ending at each cell of row `i` (−∞ where the bead would leave
-/// the band or the grid).
-fn row_scores<F>(i: usize, band: &Band, score: &F) -> Vec<[f32; NS]>
+/// Bead scores for the DP: the scores of the bead shapes that end at one cell.
+pub trait BeadScores: Sync {
+    /// Sets `out[k]` to the score of the bead of shape `SHAPES[k]` ending at cell (i, j), for
+    /// every k with `valid[k]` (the others stay −∞).
+    fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]);
+}
+
+/// Bead scores from a function `score(i0, i1, j0, j1, shape)` of one bead (zh i0..i1,
+/// en j0..j1) of shape `SHAPES[shape]`.
+pub struct PerBead<F>(pub F);
+
+impl<F> BeadScores for PerBead<F>
 where
     F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
 {
+    fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]) {
+        for (k, &(a, b)) in SHAPES.iter().enumerate() {
+            if valid[k] {
+                out[k] = (self.0)(i - a, i, j - b, j, k) as f32;
+            }
+        }
+    }
+}
+
+/// Scores of every bead shape ending at each cell of row `i` (−∞ where the bead would leave
+/// the band or the grid).
+fn row_scores<S: BeadScores>(i: usize, band: &Band, score: &S) -> Vec<[f32; NS]> {
     (band.lo[i]..=band.hi[i])
         .map(|j| {
-            std::array::from_fn(|k| {
+            let valid: [bool; NS] = std::array::from_fn(|k| {
                 let (a, b) = SHAPES[k];
-                if i < a || j < b || !band.contains(i - a, j - b) || (a == 0 && j - b < band.lo[i])
-                {
-                    f32::NEG_INFINITY
-                } else {
-                    score(i - a, i, j - b, j, k) as f32
-                }
-            })
+                i >= a && j >= b && band.contains(i - a, j - b) && !(a == 0 && j - b < band.lo[i])
+            });
+            let mut out = [f32::NEG_INFINITY; NS];
+            score.cell(i, j, &valid, &mut out);
+            out
         })
         .collect()
 }
 
 /// Row scores for rows `rows`, computed in parallel.
-fn window_scores<F>(rows: std::ops::Range<usize>, band: &Band, score: &F) -> Vec<Vec<[f32; NS]>>
-where
-    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
-{
+fn window_scores<S: BeadScores>(
+    rows: std::ops::Range<usize>,
+    band: &Band,
+    score: &S,
+) -> Vec<Vec<[f32; NS]>> {
     rows.into_par_iter()
         .with_min_len(16)
         .map(|i| row_scores(i, band, score))
@@ -128,20 +148,13 @@ where
 
 /// Bead scores of every cell of the band, row by row (computed in parallel). They take
 /// rows × band width × shapes × 4 bytes: meant for bands a few dozen cells wide.
-pub fn band_scores<F>(band: &Band, score: &F) -> Vec<Vec<[f32; NS]>>
-where
-    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
-{
+pub fn band_scores<S: BeadScores>(band: &Band, score: &S) -> Vec<Vec<[f32; NS]>> {
     window_scores(0..band.lo.len(), band, score)
 }
 
-/// The best path through the band, by maximum total score. `score(i0, i1, j0, j1, shape)`
-/// scores bead (zh i0..i1, en j0..j1) of shape `SHAPES[shape]`. Bead scores are computed a
-/// window of rows at a time in parallel; the DP itself is a cheap sequential max.
-pub fn best_path<F>(n: usize, m: usize, band: &Band, score: &F) -> Vec<Step>
-where
-    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
-{
+/// The best path through the band, by maximum total score. Bead scores are computed a window
+/// of rows at a time in parallel; the DP itself is a cheap sequential max.
+pub fn best_path<S: BeadScores>(n: usize, m: usize, band: &Band, score: &S) -> Vec<Step> {
     if band.lo[0] != 0 {
         return Vec::new();
     }
@@ -275,10 +288,13 @@ pub fn edge_margins(path: &[Step], band: &Band, m: usize) -> Vec<usize> {
 
 /// Posterior probability of each step of `path` under all paths through the band, with scores
 /// divided by `temperature` (forward-backward in log space).
-pub fn posteriors<F>(n: usize, band: &Band, score: &F, path: &[Step], temperature: f64) -> Vec<f64>
-where
-    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
-{
+pub fn posteriors<S: BeadScores>(
+    n: usize,
+    band: &Band,
+    score: &S,
+    path: &[Step],
+    temperature: f64,
+) -> Vec<f64> {
     posteriors_scored(n, band, &band_scores(band, score), path, temperature)
 }
 
@@ -357,15 +373,17 @@ mod tests {
     use super::*;
 
     /// A toy scorer: beads whose zh and en "lengths" agree score well.
-    fn toy(zh: Vec<f64>, en: Vec<f64>) -> impl Fn(usize, usize, usize, usize, usize) -> f64 + Sync {
-        move |i0, i1, j0, j1, shape| {
-            if i0 == i1 || j0 == j1 {
-                return -20.0;
-            }
-            let a: f64 = zh[i0..i1].iter().sum();
-            let b: f64 = en[j0..j1].iter().sum();
-            -(a - b).abs() - if shape == 0 { 0.0 } else { 1.0 }
-        }
+    fn toy(zh: Vec<f64>, en: Vec<f64>) -> impl BeadScores {
+        PerBead(
+            move |i0: usize, i1: usize, j0: usize, j1: usize, shape: usize| {
+                if i0 == i1 || j0 == j1 {
+                    return -20.0;
+                }
+                let a: f64 = zh[i0..i1].iter().sum();
+                let b: f64 = en[j0..j1].iter().sum();
+                -(a - b).abs() - if shape == 0 { 0.0 } else { 1.0 }
+            },
+        )
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! lexicon, align paragraph by paragraph in two passes (the second with shape priors, length
 //! spread and word associations learned from the first), and attach a confidence to each bead.
 
-use crate::align::{self, Band, Step};
+use crate::align::{self, Band, BeadScores, NS, Step};
 use crate::bead::{Alignment, Bead, Sentence};
 use crate::glossary::Glossary;
 use crate::lexicon::{DocLexicon, Rendering, Source};
-use crate::score::{DEFAULT_PRIOR, Features, Params, SHAPES, Scorer};
+use crate::score::{DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, Scorer};
 use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, to_simplified};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -48,8 +48,13 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
     let blocks = blocks(&zh, &en);
 
     let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+    // Guides first: the coarse grids' tables are gone before the fine grid's are built.
+    let guides: Vec<Vec<(usize, usize)>> = blocks
+        .par_iter()
+        .map(|(zr, er)| coarse_guide(&features, &lex, &config.params, zr, er))
+        .collect();
     let scorer = Scorer::new(&features, &lex, config.params.clone());
-    let first = search(&scorer, &blocks, None, config.single_pass);
+    let first = search(&scorer, &blocks, &guides, config.single_pass);
     trace(&t0, "pass 1");
     if !config.single_pass && !first.is_empty() {
         let path: Vec<Step> = first.into_iter().map(|(s, _)| s).collect();
@@ -64,7 +69,15 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         let mut scorer = Scorer::new(&features, &lex, config.params.clone());
         scorer.set_prior(&shares);
         scorer.set_variance(sd);
-        let second = search(&scorer, &blocks, Some(&path), true);
+        let guides: Vec<Vec<(usize, usize)>> = blocks
+            .par_iter()
+            .map(|(zr, er)| {
+                block_steps(&path, zr, er)
+                    .map(|s| (s.i1 - zr.start, s.j1 - er.start))
+                    .collect()
+            })
+            .collect();
+        let second = search(&scorer, &blocks, &guides, true);
         trace(&t0, "pass 2");
         return finish(zh, en, second);
     }
@@ -94,25 +107,19 @@ fn paragraph_ranges(sentences: &[Sentence]) -> Vec<Range<usize>> {
 }
 
 /// The best path of every block, in document coordinates, each step with its confidence when
-/// `confidences` is asked for (else 0). Long blocks are searched in a band around a guide: the
-/// previous pass's path when there is one, else the path of a coarser grid.
+/// `confidences` is asked for (else 0). Long blocks are searched in a band around their guide
+/// (block coordinates): the previous pass's path, or the path of a coarser grid.
 fn search(
     scorer: &Scorer,
     blocks: &[(Range<usize>, Range<usize>)],
-    previous: Option<&[Step]>,
+    guides: &[Vec<(usize, usize)>],
     confidences: bool,
 ) -> Vec<(Step, f64)> {
     blocks
         .par_iter()
-        .flat_map_iter(|(zr, er)| {
-            let guide: Vec<(usize, usize)> = match previous {
-                Some(path) => block_steps(path, zr, er)
-                    .map(|s| (s.i1 - zr.start, s.j1 - er.start))
-                    .collect(),
-                None => coarse_guide(scorer, zr, er),
-            };
-            let width = BAND_WIDTH;
-            let (path, post) = block_path(scorer, zr, er, &guide, width, confidences);
+        .zip(guides)
+        .flat_map_iter(|((zr, er), guide)| {
+            let (path, post) = block_path(scorer, zr, er, guide, BAND_WIDTH, confidences);
             let post = post.into_iter().chain(std::iter::repeat(0.0));
             path.into_iter().zip(post).map(move |(s, p)| {
                 let s = Step {
@@ -149,7 +156,13 @@ fn block_steps<'a>(
 /// a band around a guide of its own, from a grid coarser again, down to one small enough to
 /// search in full; so every level's band stays narrow and the work grows with the length of
 /// the block. Empty for blocks small enough to search in full.
-fn coarse_guide(scorer: &Scorer, zr: &Range<usize>, er: &Range<usize>) -> Vec<(usize, usize)> {
+fn coarse_guide(
+    features: &Features,
+    lex: &DocLexicon,
+    params: &Params,
+    zr: &Range<usize>,
+    er: &Range<usize>,
+) -> Vec<(usize, usize)> {
     let (n, m) = (zr.len(), er.len());
     if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
         return Vec::new();
@@ -163,10 +176,10 @@ fn coarse_guide(scorer: &Scorer, zr: &Range<usize>, er: &Range<usize>) -> Vec<(u
         let ke = LEVEL_FACTOR;
         (n.div_ceil(m.div_ceil(ke)).max(1), ke)
     };
-    let coarse = scorer.features.merged(zr, er, kz, ke);
-    let coarse_scorer = Scorer::new(&coarse, scorer.lex, scorer.params.clone());
+    let coarse = features.merged(zr, er, kz, ke);
     let (cn, cm) = (coarse.zh_len.len(), coarse.en_len.len());
-    let guide = coarse_guide(&coarse_scorer, &(0..cn), &(0..cm));
+    let guide = coarse_guide(&coarse, lex, params, &(0..cn), &(0..cm));
+    let coarse_scorer = Scorer::new(&coarse, lex, params.clone());
     let (path, _) = block_path(
         &coarse_scorer,
         &(0..cn),
@@ -217,7 +230,7 @@ fn block_path(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let f = block_scores(scorer, &band, zr, er);
+        let f = BlockScores::new(scorer, &band, zr, er);
         let scores = confidences.then(|| align::band_scores(&band, &f));
         let path = match &scores {
             Some(scores) => align::best_path_scored(n, m, &band, scores),
@@ -250,18 +263,34 @@ fn block_path(
 }
 
 /// The bead scores of a block (in block coordinates), with the pair masks of its band.
-fn block_scores<'s>(
-    scorer: &'s Scorer<'_>,
-    band: &Band,
-    zr: &Range<usize>,
-    er: &Range<usize>,
-) -> impl Fn(usize, usize, usize, usize, usize) -> f64 + Sync + 's {
-    let (z0, e0) = (zr.start, er.start);
-    let pairs = scorer.pairs(zr.clone(), |i| {
-        let c = band_columns(band, i - z0);
-        c.start + e0..c.end + e0
-    });
-    move |i0, i1, j0, j1, k| scorer.score(&pairs, z0 + i0, z0 + i1, e0 + j0, e0 + j1, k)
+struct BlockScores<'s> {
+    scorer: &'s Scorer<'s>,
+    pairs: Pairs,
+    z0: usize,
+    e0: usize,
+}
+
+impl<'s> BlockScores<'s> {
+    fn new(scorer: &'s Scorer<'s>, band: &Band, zr: &Range<usize>, er: &Range<usize>) -> Self {
+        let (z0, e0) = (zr.start, er.start);
+        let pairs = scorer.pairs(zr.clone(), |i| {
+            let c = band_columns(band, i - z0);
+            c.start + e0..c.end + e0
+        });
+        BlockScores {
+            scorer,
+            pairs,
+            z0,
+            e0,
+        }
+    }
+}
+
+impl BeadScores for BlockScores<'_> {
+    fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]) {
+        self.scorer
+            .cell(&self.pairs, self.z0 + i, self.e0 + j, valid, out);
+    }
 }
 
 fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize) {
