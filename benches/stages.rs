@@ -4,13 +4,13 @@
 //! `align_sentences`. Run with `cargo bench --bench stages`; `benches/bible.sh` measures the
 //! release binary end to end on the bible set instead.
 
-use amur::align::{self, Band};
+use amur::align::{self, Band, BeadScores, NS};
 use amur::bead::Sentence;
 use amur::document;
 use amur::glossary::Glossary;
 use amur::lexicon::DocLexicon;
 use amur::pipeline::{self, Config};
-use amur::score::{Features, Params, Scorer};
+use amur::score::{Features, Pairs, Params, Scorer};
 use amur::segment::{Lang, ZhOptions};
 use amur::tokenize::{EnTokens, Tokenizer, ZhTokens, to_simplified};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -94,8 +94,15 @@ fn stages(c: &mut Criterion) {
     g.bench_function("score + DP, full grid", |b| {
         b.iter(|| {
             let pairs = scorer.pairs(0..n, |_| 0..m);
+            align::best_path(n, m, &Band::full(n, m), &Cells(&scorer, &pairs))
+        })
+    });
+    // The same, one bead at a time (how cells were scored before): the baseline of the above.
+    g.bench_function("score + DP, full grid, bead by bead", |b| {
+        b.iter(|| {
+            let pairs = scorer.pairs(0..n, |_| 0..m);
             let f = |i0, i1, j0, j1, k| scorer.score(&pairs, i0, i1, j0, j1, k);
-            align::best_path(n, m, &Band::full(n, m), &f)
+            align::best_path(n, m, &Band::full(n, m), &align::PerBead(f))
         })
     });
 
@@ -104,6 +111,15 @@ fn stages(c: &mut Criterion) {
         b.iter(|| pipeline::align_sentences(zh.clone(), en.clone(), &Config::default()))
     });
     g.finish();
+}
+
+/// A scorer's cells over precomputed pair masks.
+struct Cells<'a>(&'a Scorer<'a>, &'a Pairs);
+
+impl BeadScores for Cells<'_> {
+    fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]) {
+        self.0.cell(self.1, i, j, valid, out);
+    }
 }
 
 criterion_group!(benches, stages);

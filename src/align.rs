@@ -90,84 +90,147 @@ pub struct Step {
 }
 
 /// Number of bead shapes.
-const NS: usize = SHAPES.len();
+pub const NS: usize = SHAPES.len();
 /// Rows whose bead scores are computed together (in parallel) before the DP consumes them.
 const WINDOW: usize = 1024;
 
-/// Scores of every bead shape ending at each cell of row `i` (−∞ where the bead would leave
-/// the band or the grid).
-fn row_scores<F>(i: usize, band: &Band, score: &F) -> Vec<[f32; NS]>
+/// Bead scores for the DP: the scores of the bead shapes that end at one cell.
+pub trait BeadScores: Sync {
+    /// Sets `out[k]` to the score of the bead of shape `SHAPES[k]` ending at cell (i, j), for
+    /// every k with `valid[k]` (the others stay −∞).
+    fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]);
+}
+
+/// Bead scores from a function `score(i0, i1, j0, j1, shape)` of one bead (zh i0..i1,
+/// en j0..j1) of shape `SHAPES[shape]`.
+pub struct PerBead<F>(pub F);
+
+impl<F> BeadScores for PerBead<F>
 where
     F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
 {
+    fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]) {
+        for (k, &(a, b)) in SHAPES.iter().enumerate() {
+            if valid[k] {
+                out[k] = (self.0)(i - a, i, j - b, j, k) as f32;
+            }
+        }
+    }
+}
+
+/// Scores of every bead shape ending at each cell of row `i` (−∞ where the bead would leave
+/// the band or the grid).
+fn row_scores<S: BeadScores>(i: usize, band: &Band, score: &S) -> Vec<[f32; NS]> {
     (band.lo[i]..=band.hi[i])
         .map(|j| {
-            std::array::from_fn(|k| {
+            let valid: [bool; NS] = std::array::from_fn(|k| {
                 let (a, b) = SHAPES[k];
-                if i < a || j < b || !band.contains(i - a, j - b) || (a == 0 && j - b < band.lo[i])
-                {
-                    f32::NEG_INFINITY
-                } else {
-                    score(i - a, i, j - b, j, k) as f32
-                }
-            })
+                i >= a && j >= b && band.contains(i - a, j - b) && !(a == 0 && j - b < band.lo[i])
+            });
+            let mut out = [f32::NEG_INFINITY; NS];
+            score.cell(i, j, &valid, &mut out);
+            out
         })
         .collect()
 }
 
 /// Row scores for rows `rows`, computed in parallel.
-fn window_scores<F>(rows: std::ops::Range<usize>, band: &Band, score: &F) -> Vec<Vec<[f32; NS]>>
-where
-    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
-{
+fn window_scores<S: BeadScores>(
+    rows: std::ops::Range<usize>,
+    band: &Band,
+    score: &S,
+) -> Vec<Vec<[f32; NS]>> {
     rows.into_par_iter()
         .with_min_len(16)
         .map(|i| row_scores(i, band, score))
         .collect()
 }
 
-/// The best path through the band, by maximum total score. `score(i0, i1, j0, j1, shape)`
-/// scores bead (zh i0..i1, en j0..j1) of shape `SHAPES[shape]`. Bead scores are computed a
-/// window of rows at a time in parallel; the DP itself is a cheap sequential max.
-pub fn best_path<F>(n: usize, m: usize, band: &Band, score: &F) -> Vec<Step>
-where
-    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
-{
+/// Bead scores of every cell of the band, row by row (computed in parallel). They take
+/// rows × band width × shapes × 4 bytes: meant for bands a few dozen cells wide.
+pub fn band_scores<S: BeadScores>(band: &Band, score: &S) -> Vec<Vec<[f32; NS]>> {
+    window_scores(0..band.lo.len(), band, score)
+}
+
+/// The best path through the band, by maximum total score. Bead scores are computed a window
+/// of rows at a time in parallel; the DP itself is a cheap sequential max.
+pub fn best_path<S: BeadScores>(n: usize, m: usize, band: &Band, score: &S) -> Vec<Step> {
     if band.lo[0] != 0 {
         return Vec::new();
     }
-    let mut best = table(n, band, f64::NEG_INFINITY);
-    let mut back: Vec<Vec<u8>> = (0..=n)
-        .map(|i| vec![u8::MAX; band.hi[i] + 1 - band.lo[i]])
-        .collect();
-    best[0][0] = 0.0;
+    let mut dp = Viterbi::new(n, band);
     for start in (0..=n).step_by(WINDOW) {
         let scores = window_scores(start..(start + WINDOW).min(n + 1), band, score);
         for (r, row) in scores.iter().enumerate() {
-            let i = start + r;
-            let lo = band.lo[i];
-            for (c, cell) in row.iter().enumerate() {
-                let j = lo + c;
-                if i == 0 && j == 0 {
-                    continue;
-                }
-                let mut top = (f64::NEG_INFINITY, u8::MAX);
-                for (k, &(a, b)) in SHAPES.iter().enumerate() {
-                    let s = cell[k];
-                    if s == f32::NEG_INFINITY {
-                        continue;
-                    }
-                    let from = best[i - a][j - b - band.lo[i - a]];
-                    if from + (s as f64) > top.0 {
-                        top = (from + s as f64, k as u8);
-                    }
-                }
-                best[i][c] = top.0;
-                back[i][c] = top.1;
-            }
+            dp.row(start + r, row);
         }
     }
-    trace(n, m, band, &best, &back)
+    dp.trace(m)
+}
+
+/// The best path through the band from scores computed beforehand ([`band_scores`]).
+pub fn best_path_scored(n: usize, m: usize, band: &Band, scores: &[Vec<[f32; NS]>]) -> Vec<Step> {
+    if band.lo[0] != 0 {
+        return Vec::new();
+    }
+    let mut dp = Viterbi::new(n, band);
+    for (i, row) in scores.iter().enumerate() {
+        dp.row(i, row);
+    }
+    dp.trace(m)
+}
+
+/// Best scores and back pointers of the band's cells, filled row by row.
+struct Viterbi<'b> {
+    n: usize,
+    band: &'b Band,
+    best: Vec<Vec<f64>>,
+    back: Vec<Vec<u8>>,
+}
+
+impl<'b> Viterbi<'b> {
+    fn new(n: usize, band: &'b Band) -> Viterbi<'b> {
+        let mut best = table(n, band, f64::NEG_INFINITY);
+        best[0][0] = 0.0;
+        let back = (0..=n)
+            .map(|i| vec![u8::MAX; band.hi[i] + 1 - band.lo[i]])
+            .collect();
+        Viterbi {
+            n,
+            band,
+            best,
+            back,
+        }
+    }
+
+    /// Fills row `i` from the bead scores of its cells (rows before it are done).
+    fn row(&mut self, i: usize, row: &[[f32; NS]]) {
+        let band = self.band;
+        let lo = band.lo[i];
+        for (c, cell) in row.iter().enumerate() {
+            let j = lo + c;
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut top = (f64::NEG_INFINITY, u8::MAX);
+            for (k, &(a, b)) in SHAPES.iter().enumerate() {
+                let s = cell[k];
+                if s == f32::NEG_INFINITY {
+                    continue;
+                }
+                let from = self.best[i - a][j - b - band.lo[i - a]];
+                if from + (s as f64) > top.0 {
+                    top = (from + s as f64, k as u8);
+                }
+            }
+            self.best[i][c] = top.0;
+            self.back[i][c] = top.1;
+        }
+    }
+
+    fn trace(&self, m: usize) -> Vec<Step> {
+        trace(self.n, m, self.band, &self.best, &self.back)
+    }
 }
 
 fn table(n: usize, band: &Band, fill: f64) -> Vec<Vec<f64>> {
@@ -225,12 +288,25 @@ pub fn edge_margins(path: &[Step], band: &Band, m: usize) -> Vec<usize> {
 
 /// Posterior probability of each step of `path` under all paths through the band, with scores
 /// divided by `temperature` (forward-backward in log space).
-pub fn posteriors<F>(n: usize, band: &Band, score: &F, path: &[Step], temperature: f64) -> Vec<f64>
-where
-    F: Fn(usize, usize, usize, usize, usize) -> f64 + Sync,
-{
+pub fn posteriors<S: BeadScores>(
+    n: usize,
+    band: &Band,
+    score: &S,
+    path: &[Step],
+    temperature: f64,
+) -> Vec<f64> {
+    posteriors_scored(n, band, &band_scores(band, score), path, temperature)
+}
+
+/// [`posteriors`] from scores computed beforehand ([`band_scores`]).
+pub fn posteriors_scored(
+    n: usize,
+    band: &Band,
+    scores: &[Vec<[f32; NS]>],
+    path: &[Step],
+    temperature: f64,
+) -> Vec<f64> {
     let m = band.hi[n];
-    let scores = window_scores(0..n + 1, band, score);
     let mut fwd = table(n, band, f64::NEG_INFINITY);
     fwd[0][0] = 0.0;
     for i in 0..=n {
@@ -297,15 +373,17 @@ mod tests {
     use super::*;
 
     /// A toy scorer: beads whose zh and en "lengths" agree score well.
-    fn toy(zh: Vec<f64>, en: Vec<f64>) -> impl Fn(usize, usize, usize, usize, usize) -> f64 + Sync {
-        move |i0, i1, j0, j1, shape| {
-            if i0 == i1 || j0 == j1 {
-                return -20.0;
-            }
-            let a: f64 = zh[i0..i1].iter().sum();
-            let b: f64 = en[j0..j1].iter().sum();
-            -(a - b).abs() - if shape == 0 { 0.0 } else { 1.0 }
-        }
+    fn toy(zh: Vec<f64>, en: Vec<f64>) -> impl BeadScores {
+        PerBead(
+            move |i0: usize, i1: usize, j0: usize, j1: usize, shape: usize| {
+                if i0 == i1 || j0 == j1 {
+                    return -20.0;
+                }
+                let a: f64 = zh[i0..i1].iter().sum();
+                let b: f64 = en[j0..j1].iter().sum();
+                -(a - b).abs() - if shape == 0 { 0.0 } else { 1.0 }
+            },
+        )
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! lexicon, align paragraph by paragraph in two passes (the second with shape priors, length
 //! spread and word associations learned from the first), and attach a confidence to each bead.
 
-use crate::align::{self, Band, Step};
+use crate::align::{self, Band, BeadScores, NS, Step};
 use crate::bead::{Alignment, Bead, Sentence};
 use crate::glossary::Glossary;
 use crate::lexicon::{DocLexicon, Rendering, Source};
-use crate::score::{DEFAULT_PRIOR, Features, Params, SHAPES, Scorer};
+use crate::score::{DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, Scorer};
 use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, to_simplified};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -24,19 +24,9 @@ pub struct Config {
 /// Grid cells up to which a block is searched in full; larger blocks use a band.
 const FULL_SEARCH_CELLS: usize = 250_000;
 /// Half-width of the first band around the anchors (it doubles while the path hugs an edge).
-const BAND_WIDTH: usize = 16;
-/// Units per side of the coarse grid that guides the search of long blocks.
-const COARSE_UNITS: usize = 1500;
-/// Most sentences in one unit of the coarse grid: longer blocks get more units. The fine band
-/// is as wide as a unit, so with 1500 units a block of 1,000,000 sentences got a band 1,334
-/// sentences wide, whose match masks alone took more than the machine's 24 GB.
-const MAX_UNIT: usize = 32;
-
-/// Sentences per coarse unit for a block of `n` × `m` sentences.
-fn coarse_unit(n: usize, m: usize) -> usize {
-    let units = COARSE_UNITS.max(n.max(m).div_ceil(MAX_UNIT));
-    n.div_ceil(units).max(m.div_ceil(units)).max(1)
-}
+const BAND_WIDTH: usize = 8;
+/// Sentences per unit of the next coarser grid when a long block is searched level by level.
+const LEVEL_FACTOR: usize = 4;
 /// How many times a band is re-centred on its path and doubled before its path is accepted.
 const MAX_WIDENINGS: usize = 3;
 /// Steps on each side of a near-edge step whose band is widened.
@@ -58,23 +48,40 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
     let blocks = blocks(&zh, &en);
 
     let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+    // Guides first: the coarse grids' tables are gone before the fine grid's are built.
+    let guides: Vec<Vec<(usize, usize)>> = blocks
+        .par_iter()
+        .map(|(zr, er)| coarse_guide(&features, &lex, &config.params, zr, er))
+        .collect();
     let scorer = Scorer::new(&features, &lex, config.params.clone());
-    let mut path = search(&scorer, &blocks, None);
+    let first = search(&scorer, &blocks, &guides, config.single_pass);
     trace(&t0, "pass 1");
-    if !config.single_pass && !path.is_empty() {
+    if !config.single_pass && !first.is_empty() {
+        let path: Vec<Step> = first.into_iter().map(|(s, _)| s).collect();
         let shares = shape_shares(&path);
         let sd = length_spread(&path, &features, scorer.ratio());
+        // The first pass's tables go before the second pass builds its own.
+        drop(scorer);
+        drop(features);
         learn_associations(&mut lex, &path, &zh_tokens, &en_tokens);
         trace(&t0, "learned");
         let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
         let mut scorer = Scorer::new(&features, &lex, config.params.clone());
         scorer.set_prior(&shares);
         scorer.set_variance(sd);
-        path = search(&scorer, &blocks, Some(&path));
+        let guides: Vec<Vec<(usize, usize)>> = blocks
+            .par_iter()
+            .map(|(zr, er)| {
+                block_steps(&path, zr, er)
+                    .map(|s| (s.i1 - zr.start, s.j1 - er.start))
+                    .collect()
+            })
+            .collect();
+        let second = search(&scorer, &blocks, &guides, true);
         trace(&t0, "pass 2");
-        return finish(zh, en, &scorer, &blocks, path);
+        return finish(zh, en, second);
     }
-    finish(zh, en, &scorer, &blocks, path)
+    finish(zh, en, first)
 }
 
 /// Paragraph blocks (zh range, en range): one per paragraph when the counts agree, else one.
@@ -99,36 +106,30 @@ fn paragraph_ranges(sentences: &[Sentence]) -> Vec<Range<usize>> {
     out
 }
 
-/// The best path of every block, in document coordinates. Long blocks are searched in a band
-/// around a guide: the previous pass's path when there is one, else a chain of anchors.
+/// The best path of every block, in document coordinates, each step with its confidence when
+/// `confidences` is asked for (else 0). Long blocks are searched in a band around their guide
+/// (block coordinates): the previous pass's path, or the path of a coarser grid.
 fn search(
     scorer: &Scorer,
     blocks: &[(Range<usize>, Range<usize>)],
-    previous: Option<&[Step]>,
-) -> Vec<Step> {
+    guides: &[Vec<(usize, usize)>],
+    confidences: bool,
+) -> Vec<(Step, f64)> {
     blocks
         .par_iter()
-        .flat_map_iter(|(zr, er)| {
-            let guide: Vec<(usize, usize)> = match previous {
-                Some(path) => block_steps(path, zr, er)
-                    .map(|s| (s.i1 - zr.start, s.j1 - er.start))
-                    .collect(),
-                None => coarse_guide(scorer, zr, er),
-            };
-            // A coarse guide is only as precise as its units are long.
-            let unit = coarse_unit(zr.len(), er.len());
-            let width = if previous.is_some() {
-                BAND_WIDTH / 2
-            } else {
-                BAND_WIDTH.max(unit)
-            };
-            let path = block_path(scorer, zr, er, &guide, width);
-            path.into_iter().map(move |s| Step {
-                i0: s.i0 + zr.start,
-                i1: s.i1 + zr.start,
-                j0: s.j0 + er.start,
-                j1: s.j1 + er.start,
-                ..s
+        .zip(guides)
+        .flat_map_iter(|((zr, er), guide)| {
+            let (path, post) = block_path(scorer, zr, er, guide, BAND_WIDTH, confidences);
+            let post = post.into_iter().chain(std::iter::repeat(0.0));
+            path.into_iter().zip(post).map(move |(s, p)| {
+                let s = Step {
+                    i0: s.i0 + zr.start,
+                    i1: s.i1 + zr.start,
+                    j0: s.j0 + er.start,
+                    j1: s.j1 + er.start,
+                    ..s
+                };
+                (s, p)
             })
         })
         .collect()
@@ -150,23 +151,43 @@ fn block_steps<'a>(
         .filter(|s| s.i0 >= zr.start && s.i1 <= zr.end && s.j0 >= er.start && s.j1 <= er.end)
 }
 
-/// A guide for a long block: the best path on a coarse grid whose units are runs of
-/// sentences (about [`COARSE_UNITS`] per side), mapped back to sentence coordinates. Empty
-/// for blocks small enough to search in full.
-fn coarse_guide(scorer: &Scorer, zr: &Range<usize>, er: &Range<usize>) -> Vec<(usize, usize)> {
+/// A guide for a long block: the best path on a coarser grid whose units are runs of about
+/// [`LEVEL_FACTOR`] sentences, mapped back to sentence coordinates. That grid is searched in
+/// a band around a guide of its own, from a grid coarser again, down to one small enough to
+/// search in full; so every level's band stays narrow and the work grows with the length of
+/// the block. Empty for blocks small enough to search in full.
+fn coarse_guide(
+    features: &Features,
+    lex: &DocLexicon,
+    params: &Params,
+    zr: &Range<usize>,
+    er: &Range<usize>,
+) -> Vec<(usize, usize)> {
     let (n, m) = (zr.len(), er.len());
     if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
         return Vec::new();
     }
-    let kz = n
-        .div_ceil(COARSE_UNITS.max(n.max(m).div_ceil(MAX_UNIT)))
-        .max(1);
-    let ke = m.div_ceil(n.div_ceil(kz)).max(1);
-    let coarse = scorer.features.merged(zr, er, kz, ke);
-    let coarse_scorer = Scorer::new(&coarse, scorer.lex, scorer.params.clone());
+    // Units of the longer side hold LEVEL_FACTOR sentences; the other side's units cover the
+    // same share of their text.
+    let (kz, ke) = if n >= m {
+        let kz = LEVEL_FACTOR;
+        (kz, m.div_ceil(n.div_ceil(kz)).max(1))
+    } else {
+        let ke = LEVEL_FACTOR;
+        (n.div_ceil(m.div_ceil(ke)).max(1), ke)
+    };
+    let coarse = features.merged(zr, er, kz, ke);
     let (cn, cm) = (coarse.zh_len.len(), coarse.en_len.len());
-    let width = (cn.max(cm) / 25).max(2 * BAND_WIDTH);
-    let path = block_path(&coarse_scorer, &(0..cn), &(0..cm), &[], width);
+    let guide = coarse_guide(&coarse, lex, params, &(0..cn), &(0..cm));
+    let coarse_scorer = Scorer::new(&coarse, lex, params.clone());
+    let (path, _) = block_path(
+        &coarse_scorer,
+        &(0..cn),
+        &(0..cm),
+        &guide,
+        BAND_WIDTH,
+        false,
+    );
     path.iter()
         .map(|s| ((s.i1 * kz).min(n), (s.j1 * ke).min(m)))
         .collect()
@@ -189,13 +210,16 @@ fn band_columns(band: &Band, i: usize) -> Range<usize> {
 /// Searches one block (in block coordinates): in full when small, else in a band around the
 /// guide (the diagonal when empty). Where the best path comes near the band's edge, the band
 /// is re-centred on the path and widened there, and the search repeats (a few times at most).
+/// With `confidences`, the scores of the last band are kept and give each step its posterior
+/// probability (else the list of confidences is empty).
 fn block_path(
     scorer: &Scorer,
     zr: &Range<usize>,
     er: &Range<usize>,
     guide: &[(usize, usize)],
     width: usize,
-) -> Vec<Step> {
+    confidences: bool,
+) -> (Vec<Step>, Vec<f64>) {
     let (n, m) = (zr.len(), er.len());
     let full = n == 0 || m == 0 || (n + 1) * (m + 1) <= FULL_SEARCH_CELLS;
     let mut band = if full {
@@ -206,14 +230,23 @@ fn block_path(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let path = align::best_path(n, m, &band, &block_scores(scorer, &band, zr, er));
+        let f = BlockScores::new(scorer, &band, zr, er);
+        let scores = confidences.then(|| align::band_scores(&band, &f));
+        let path = match &scores {
+            Some(scores) => align::best_path_scored(n, m, &band, scores),
+            None => align::best_path(n, m, &band, &f),
+        };
         let margins = align::edge_margins(&path, &band, m);
         let near: Vec<usize> = (0..path.len())
             .filter(|&k| margins[k] <= width / 4)
             .collect();
         trace_block(n, m, band.cells(), near.len());
         if full || attempt == MAX_WIDENINGS || near.is_empty() {
-            return path;
+            let post = match &scores {
+                Some(scores) => align::posteriors_scored(n, &band, scores, &path, TEMPERATURE),
+                None => Vec::new(),
+            };
+            return (path, post);
         }
         let mut wide = vec![false; path.len()];
         for &k in &near {
@@ -230,18 +263,34 @@ fn block_path(
 }
 
 /// The bead scores of a block (in block coordinates), with the pair masks of its band.
-fn block_scores<'s>(
-    scorer: &'s Scorer<'_>,
-    band: &Band,
-    zr: &Range<usize>,
-    er: &Range<usize>,
-) -> impl Fn(usize, usize, usize, usize, usize) -> f64 + Sync + 's {
-    let (z0, e0) = (zr.start, er.start);
-    let pairs = scorer.pairs(zr.clone(), |i| {
-        let c = band_columns(band, i - z0);
-        c.start + e0..c.end + e0
-    });
-    move |i0, i1, j0, j1, k| scorer.score(&pairs, z0 + i0, z0 + i1, e0 + j0, e0 + j1, k)
+struct BlockScores<'s> {
+    scorer: &'s Scorer<'s>,
+    pairs: Pairs,
+    z0: usize,
+    e0: usize,
+}
+
+impl<'s> BlockScores<'s> {
+    fn new(scorer: &'s Scorer<'s>, band: &Band, zr: &Range<usize>, er: &Range<usize>) -> Self {
+        let (z0, e0) = (zr.start, er.start);
+        let pairs = scorer.pairs(zr.clone(), |i| {
+            let c = band_columns(band, i - z0);
+            c.start + e0..c.end + e0
+        });
+        BlockScores {
+            scorer,
+            pairs,
+            z0,
+            e0,
+        }
+    }
+}
+
+impl BeadScores for BlockScores<'_> {
+    fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]) {
+        self.scorer
+            .cell(&self.pairs, self.z0 + i, self.e0 + j, valid, out);
+    }
 }
 
 fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize) {
@@ -334,44 +383,14 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: 
     }
 }
 
-/// Turns the path into beads with confidences (bead posteriors per block).
-fn finish(
-    zh: Vec<Sentence>,
-    en: Vec<Sentence>,
-    scorer: &Scorer,
-    blocks: &[(Range<usize>, Range<usize>)],
-    path: Vec<Step>,
-) -> Alignment {
-    let beads: Vec<Bead> = blocks
-        .par_iter()
-        .flat_map_iter(|(zr, er)| {
-            let (n, m) = (zr.len(), er.len());
-            let local: Vec<Step> = block_steps(&path, zr, er)
-                .map(|s| Step {
-                    i0: s.i0 - zr.start,
-                    i1: s.i1 - zr.start,
-                    j0: s.j0 - er.start,
-                    j1: s.j1 - er.start,
-                    ..*s
-                })
-                .collect();
-            let band = if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS {
-                Band::full(n, m)
-            } else {
-                let guide: Vec<(usize, usize)> = local.iter().map(|s| (s.i1, s.j1)).collect();
-                Band::around(&guide, n, m, BAND_WIDTH / 2)
-            };
-            let f = block_scores(scorer, &band, zr, er);
-            let post = align::posteriors(n, &band, &f, &local, TEMPERATURE);
-            local
-                .into_iter()
-                .zip(post)
-                .map(|(s, p)| Bead {
-                    zh: s.i0 + zr.start..s.i1 + zr.start,
-                    en: s.j0 + er.start..s.j1 + er.start,
-                    confidence: p,
-                })
-                .collect::<Vec<_>>()
+/// Turns the path, with each step's confidence, into beads.
+fn finish(zh: Vec<Sentence>, en: Vec<Sentence>, path: Vec<(Step, f64)>) -> Alignment {
+    let beads = path
+        .into_iter()
+        .map(|(s, p)| Bead {
+            zh: s.i0..s.i1,
+            en: s.j0..s.j1,
+            confidence: p,
         })
         .collect();
     Alignment { zh, en, beads }
@@ -395,19 +414,6 @@ mod tests {
             j1,
             shape: 0,
             score: 0.0,
-        }
-    }
-
-    #[test]
-    fn coarse_units_and_so_bands_stay_narrow_for_huge_blocks() {
-        assert_eq!(coarse_unit(3000, 3000), 2, "small blocks as before");
-        assert_eq!(coarse_unit(48_000, 30_000), 32);
-        for (n, m) in [
-            (1_000_000, 1_150_000),
-            (10_000_000, 9_000_000),
-            (5, 2_000_000),
-        ] {
-            assert!(coarse_unit(n, m) <= MAX_UNIT, "{n} x {m}");
         }
     }
 

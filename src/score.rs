@@ -241,13 +241,27 @@ pub struct Scorer<'a> {
     /// Per Chinese sentence: evidence if every word misses, by English span length, and the
     /// gain of each word's match over its miss.
     zh_miss: Vec<[f64; SPAN]>,
-    zh_gain: Vec<Vec<[f64; SPAN]>>,
+    /// Per word id: the gain of its match over its miss (the same in every sentence).
+    word_gain: Vec<[f64; SPAN]>,
     /// Per English sentence: the stems that some Chinese sentence can render (at most 64),
     /// their miss evidence and gains, by Chinese span length.
     en_bits: Vec<Vec<u32>>,
     en_miss: Vec<[f64; SPAN]>,
-    en_gain: Vec<Vec<[f64; SPAN]>>,
+    /// Per stem id: the gain of its match over its miss.
+    stem_gain: Vec<[f64; SPAN]>,
+    /// Per Chinese sentence: every stem its words can render, sorted, each with the bit of a
+    /// word that renders it alone (a one-stem rendering; `NO_BIT` for none). A stem that
+    /// several words render comes once per word.
+    zh_index: Vec<Vec<(u32, u8)>>,
+    /// Per Chinese sentence: the words (bit, id) that also have renderings of several stems.
+    zh_phrases: Vec<Vec<(usize, u32)>>,
+    /// Per English sentence: its stems that some Chinese sentence can render, sorted, with
+    /// their bit in [`Scorer::en_bits`] (`NO_BIT` past the first 64).
+    en_index: Vec<Vec<(u32, u8)>>,
 }
+
+/// A stem without a bit of its own in the evidence masks.
+const NO_BIT: u8 = u8::MAX;
 
 /// Span lengths covered by the evidence tables (0..SPAN sentences).
 const SPAN: usize = 6;
@@ -320,12 +334,16 @@ impl<'a> Scorer<'a> {
             quotes_informative: uses_quotes(&features.zh_quote, &features.zh_opens)
                 && uses_quotes(&features.en_quote, &features.en_opens),
             zh_miss: Vec::new(),
-            zh_gain: Vec::new(),
+            word_gain: Vec::new(),
             en_bits: Vec::new(),
             en_miss: Vec::new(),
-            en_gain: Vec::new(),
+            stem_gain: Vec::new(),
+            zh_index: Vec::new(),
+            zh_phrases: Vec::new(),
+            en_index: Vec::new(),
         };
         scorer.evidence_tables();
+        scorer.match_indexes();
         scorer.set_variance(0.3);
         scorer.set_prior(DEFAULT_PRIOR);
         scorer
@@ -348,77 +366,173 @@ impl<'a> Scorer<'a> {
         self.ratio
     }
 
-    /// Precomputes every word's evidence for each span length.
+    /// Precomputes every word's and stem's evidence for each span length, and each
+    /// sentence's evidence if all its words miss.
     fn evidence_tables(&mut self) {
         let f = self.features;
-        let table = |rate: f64, weight: f64, matched: bool, p: f64| {
-            let mut row = [0.0; SPAN];
-            for (len, v) in row.iter_mut().enumerate() {
-                *v = weight * evidence(p, rate, len, matched);
-            }
-            row
+        // (miss, gain of a match over the miss) by span length.
+        let table = |rate: f64, weight: f64, p: f64| {
+            let miss: [f64; SPAN] = std::array::from_fn(|l| weight * evidence(p, rate, l, false));
+            let gain = std::array::from_fn(|l| weight * evidence(p, rate, l, true) - miss[l]);
+            (miss, gain)
         };
         let (pz, pe) = (self.params.p_match, self.params.p_match_en);
-        let mut zh_miss = Vec::with_capacity(f.zh_words.len());
-        let mut zh_gain = Vec::with_capacity(f.zh_words.len());
-        for words in &f.zh_words {
-            let mut miss = [0.0; SPAN];
-            let mut gains = Vec::new();
-            for &w in words.iter().take(MAX_BITS) {
-                let glossary = self.lex.renderings[w as usize]
+        let words: Vec<([f64; SPAN], [f64; SPAN])> = (0..self.lex.words.len())
+            .map(|w| {
+                let glossary = self.lex.renderings[w]
                     .iter()
                     .any(|r| r.source == Source::Glossary);
                 let weight =
                     self.params.lexical * if glossary { self.params.glossary } else { 1.0 };
-                let rate = self.word_rate[w as usize];
-                let (hit, no) = (
-                    table(rate, weight, true, pz),
-                    table(rate, weight, false, pz),
-                );
-                for l in 0..SPAN {
-                    miss[l] += no[l];
-                }
-                gains.push(std::array::from_fn(|l| hit[l] - no[l]));
-            }
-            zh_miss.push(miss);
-            zh_gain.push(gains);
-        }
-        let mut en_bits = Vec::with_capacity(f.en_stems.len());
-        let mut en_miss = Vec::with_capacity(f.en_stems.len());
-        let mut en_gain = Vec::with_capacity(f.en_stems.len());
-        for stems in &f.en_stems {
-            let bits: Vec<u32> = stems
-                .iter()
-                .copied()
-                .filter(|&s| self.stem_rate[s as usize] > 0.0)
-                .take(MAX_BITS)
-                .collect();
+                table(self.word_rate[w], weight, pz)
+            })
+            .collect();
+        let stems: Vec<([f64; SPAN], [f64; SPAN])> = self
+            .stem_rate
+            .iter()
+            .map(|&rate| table(rate, self.params.lexical, pe))
+            .collect();
+        let sum_miss = |ids: &[u32], tables: &[([f64; SPAN], [f64; SPAN])]| {
             let mut miss = [0.0; SPAN];
-            let mut gains = Vec::new();
-            for &s in &bits {
-                let rate = self.stem_rate[s as usize];
-                let (hit, no) = (
-                    table(rate, self.params.lexical, true, pe),
-                    table(rate, self.params.lexical, false, pe),
-                );
-                for l in 0..SPAN {
-                    miss[l] += no[l];
+            for &id in ids {
+                for (m, t) in miss.iter_mut().zip(&tables[id as usize].0) {
+                    *m += t;
                 }
-                gains.push(std::array::from_fn(|l| hit[l] - no[l]));
             }
-            en_bits.push(bits);
-            en_miss.push(miss);
-            en_gain.push(gains);
-        }
-        self.zh_miss = zh_miss;
-        self.zh_gain = zh_gain;
-        self.en_bits = en_bits;
-        self.en_miss = en_miss;
-        self.en_gain = en_gain;
+            miss
+        };
+        self.zh_miss = f
+            .zh_words
+            .iter()
+            .map(|ids| sum_miss(&ids[..ids.len().min(MAX_BITS)], &words))
+            .collect();
+        self.en_bits = f
+            .en_stems
+            .iter()
+            .map(|stems| {
+                stems
+                    .iter()
+                    .copied()
+                    .filter(|&s| self.stem_rate[s as usize] > 0.0)
+                    .take(MAX_BITS)
+                    .collect()
+            })
+            .collect();
+        self.en_miss = self
+            .en_bits
+            .iter()
+            .map(|ids| sum_miss(ids, &stems))
+            .collect();
+        self.word_gain = words.into_iter().map(|(_, g)| g).collect();
+        self.stem_gain = stems.into_iter().map(|(_, g)| g).collect();
     }
 
-    /// The match masks of one sentence pair (see [`Pairs`]).
+    /// Builds the sorted stem lists that [`Scorer::pair_masks`] joins.
+    fn match_indexes(&mut self) {
+        let f = self.features;
+        let lex = self.lex;
+        self.zh_index = f
+            .zh_words
+            .iter()
+            .zip(&f.zh_cover)
+            .map(|(words, cover)| {
+                let mut index: Vec<(u32, u8)> = Vec::with_capacity(cover.len());
+                for (k, &w) in words.iter().take(MAX_BITS).enumerate() {
+                    for r in &lex.renderings[w as usize] {
+                        if let [stem] = r.stems[..] {
+                            index.push((stem, k as u8));
+                        }
+                    }
+                }
+                index.sort_unstable();
+                index.dedup();
+                // Stems that only phrases of several stems use still count for the cover.
+                let mut rest: Vec<(u32, u8)> = cover
+                    .iter()
+                    .filter(|&&s| index.binary_search_by_key(&s, |e| e.0).is_err())
+                    .map(|&s| (s, NO_BIT))
+                    .collect();
+                if !rest.is_empty() {
+                    index.append(&mut rest);
+                    index.sort_unstable();
+                }
+                index.shrink_to_fit();
+                index
+            })
+            .collect();
+        self.zh_phrases = f
+            .zh_words
+            .iter()
+            .map(|words| {
+                words
+                    .iter()
+                    .take(MAX_BITS)
+                    .enumerate()
+                    .filter(|(_, w)| {
+                        lex.renderings[**w as usize]
+                            .iter()
+                            .any(|r| r.stems.len() > 1)
+                    })
+                    .map(|(k, &w)| (k, w))
+                    .collect()
+            })
+            .collect();
+        self.en_index = f
+            .en_stems
+            .iter()
+            .zip(&self.en_bits)
+            .map(|(stems, bits)| {
+                stems
+                    .iter()
+                    .filter(|&&s| self.stem_rate[s as usize] > 0.0)
+                    .map(|&s| {
+                        let bit = bits.binary_search(&s).map_or(NO_BIT, |k| k as u8);
+                        (s, bit)
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+
+    /// The match masks of one sentence pair (see [`Pairs`]): one merge of the two sorted
+    /// stem lists, then the few renderings of several stems.
     pub fn pair_masks(&self, i: usize, j: usize) -> (u64, u64) {
+        let (zi, ej) = (&self.zh_index[i], &self.en_index[j]);
+        let (mut zh_mask, mut en_mask) = (0u64, 0u64);
+        let (mut x, mut y) = (0, 0);
+        while x < zi.len() && y < ej.len() {
+            let (a, b) = (zi[x].0, ej[y].0);
+            if a < b {
+                x += 1;
+            } else if a > b {
+                y += 1;
+            } else {
+                // The next Chinese entry may be the same stem, rendered by another word.
+                if zi[x].1 != NO_BIT {
+                    zh_mask |= 1 << zi[x].1;
+                }
+                if ej[y].1 != NO_BIT {
+                    en_mask |= 1 << ej[y].1;
+                }
+                x += 1;
+            }
+        }
+        let en = &self.features.en_stems[j];
+        for &(k, w) in &self.zh_phrases[i] {
+            if zh_mask & (1 << k) == 0
+                && self.lex.renderings[w as usize].iter().any(|r| {
+                    r.stems.len() > 1 && r.stems.iter().all(|s| en.binary_search(s).is_ok())
+                })
+            {
+                zh_mask |= 1 << k;
+            }
+        }
+        (zh_mask, en_mask)
+    }
+
+    /// The match masks as [`Scorer::pair_masks`] finds them, the slow way (for tests).
+    #[cfg(test)]
+    fn pair_masks_plain(&self, i: usize, j: usize) -> (u64, u64) {
         let f = self.features;
         let en = &f.en_stems[j];
         let mut zh_mask = 0u64;
@@ -460,6 +574,69 @@ impl<'a> Scorer<'a> {
         cached.copied().unwrap_or_else(|| self.pair_masks(i, j))
     }
 
+    /// The scores of the bead shapes ending at cell (i, j) (bead zh i−a..i, en j−b..j for
+    /// shape (a, b)), for every shape with `valid[k]`: the same values as [`Scorer::score`],
+    /// with the match masks of the cell's neighbourhood looked up once for all shapes.
+    pub fn cell(
+        &self,
+        pairs: &Pairs,
+        i: usize,
+        j: usize,
+        valid: &[bool; SHAPES.len()],
+        out: &mut [f32; SHAPES.len()],
+    ) {
+        let f = self.features;
+        // zor[r][b]: Chinese sentence i−r against English j−b..j; eor[c][a]: English sentence
+        // j−c against Chinese i−a..i (masks OR-ed; index 0 unused).
+        let mut zor = [[0u64; SPAN]; SPAN];
+        let mut eor = [[0u64; SPAN]; SPAN];
+        let mut reach = [0usize; SPAN]; // per r: the widest b of a valid bead that has row i−r
+        for (k, &(a, b)) in SHAPES.iter().enumerate() {
+            if valid[k] && b > 0 {
+                for r in reach.iter_mut().take(a + 1).skip(1) {
+                    *r = (*r).max(b);
+                }
+            }
+        }
+        for r in 1..SPAN {
+            for c in 1..=reach[r] {
+                let (z, e) = self.masks(pairs, i - r, j - c);
+                zor[r][c] = zor[r][c - 1] | z;
+                eor[c][r] = eor[c][r - 1] | e;
+            }
+        }
+        for (k, &(a, b)) in SHAPES.iter().enumerate() {
+            if !valid[k] {
+                continue;
+            }
+            let (i0, j0) = (i - a, j - b);
+            let mut total = self.log_prior[k];
+            if a == 0 || b == 0 {
+                let zh: f64 = self.zh_miss[i0..i].iter().map(|m| m[0]).sum();
+                let en: f64 = self.en_miss[j0..j].iter().map(|m| m[0]).sum();
+                out[k] = (total + zh + en) as f32;
+                continue;
+            }
+            let lz: f64 = f.zh_len[i0..i].iter().sum();
+            let le: f64 = f.en_len[j0..j].iter().sum();
+            total += self.length_score(lz, le);
+            let (zl, el) = (a.min(SPAN - 1), b.min(SPAN - 1));
+            let mut lexical = 0.0;
+            for r in (1..=a).rev() {
+                lexical += self.zh_miss[i - r][el]
+                    + bit_sum(zor[r][b], &f.zh_words[i - r], &self.word_gain, el);
+            }
+            for c in (1..=b).rev() {
+                lexical += self.en_miss[j - c][zl]
+                    + bit_sum(eor[c][a], &self.en_bits[j - c], &self.stem_gain, zl);
+            }
+            total += lexical;
+            total += self.numbers(i0, i, j0, j);
+            total += self.marks(i0, i, j0, j);
+            out[k] = total as f32;
+        }
+    }
+
     /// The score of bead (zh sentences i0..i1, en sentences j0..j1), shape index `shape`.
     pub fn score(
         &self,
@@ -496,6 +673,7 @@ impl<'a> Scorer<'a> {
     /// of `len` sentences.
     /// Lexical evidence of a bead with both sides non-empty.
     pub fn lexical(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
+        let f = self.features;
         let (zl, el) = ((i1 - i0).min(SPAN - 1), (j1 - j0).min(SPAN - 1));
         let mut zh_masks = [0u64; SPAN];
         let mut en_masks = [0u64; SPAN];
@@ -509,11 +687,21 @@ impl<'a> Scorer<'a> {
         let mut sum = 0.0;
         for i in i0..i1 {
             sum += self.zh_miss[i][el]
-                + bit_sum(zh_masks[(i - i0).min(SPAN - 1)], &self.zh_gain[i], el);
+                + bit_sum(
+                    zh_masks[(i - i0).min(SPAN - 1)],
+                    &f.zh_words[i],
+                    &self.word_gain,
+                    el,
+                );
         }
         for j in j0..j1 {
             sum += self.en_miss[j][zl]
-                + bit_sum(en_masks[(j - j0).min(SPAN - 1)], &self.en_gain[j], zl);
+                + bit_sum(
+                    en_masks[(j - j0).min(SPAN - 1)],
+                    &self.en_bits[j],
+                    &self.stem_gain,
+                    zl,
+                );
         }
         sum
     }
@@ -564,11 +752,12 @@ fn uses_quotes(close: &[bool], open: &[bool]) -> bool {
     marked * 50 >= close.len().max(1)
 }
 
-fn bit_sum(mut mask: u64, gains: &[[f64; SPAN]], len: usize) -> f64 {
+/// The gains of the ids whose bits are set in `mask` (bit k: `ids[k]`).
+fn bit_sum(mut mask: u64, ids: &[u32], gains: &[[f64; SPAN]], len: usize) -> f64 {
     let mut sum = 0.0;
     while mask != 0 {
         let k = mask.trailing_zeros() as usize;
-        sum += gains[k][len];
+        sum += gains[ids[k] as usize][len];
         mask &= mask - 1;
     }
     sum
@@ -627,6 +816,86 @@ mod tests {
         assert!(log_two_tail(0.0).abs() < 1e-6);
         assert!(log_two_tail(1.0) < log_two_tail(0.5));
         assert!((log_two_tail(1.96) - 0.05f64.ln()).abs() < 0.01);
+    }
+
+    /// Tokens, lexicon and features of a sample of ours, with a glossary phrase of two words.
+    fn sample() -> (DocLexicon, Features, usize, usize) {
+        use crate::glossary::{Glossary, Term};
+        use crate::tokenize::{Tokenizer, to_simplified};
+        let zh_text = include_str!("../corpora/telegrams-1917/zh.txt");
+        let en_text = include_str!("../corpora/telegrams-1917/en.txt");
+        let zh: Vec<&str> = zh_text
+            .split(['。', '\n'])
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        let en: Vec<&str> = en_text.split(". ").collect();
+        let tok = Tokenizer::shared();
+        let zt: Vec<_> = zh.iter().map(|s| tok.zh(s)).collect();
+        let et: Vec<_> = en.iter().map(|s| tok.en(s)).collect();
+        let simplified: Vec<String> = zh.iter().map(|s| to_simplified(s)).collect();
+        let glossary = Glossary {
+            terms: vec![Term {
+                zh: "阿穆爾省".into(),
+                en: "Amur oblast".into(),
+                comment: String::new(),
+            }],
+        };
+        let lex = DocLexicon::build(&zt, &et, &glossary, tok);
+        let features = Features::new(&zt, &simplified, &et, &lex);
+        (lex, features, zh.len(), en.len())
+    }
+
+    /// Every sentence pair of a sample gets the same masks from the merged stem lists as
+    /// from looking up each word's renderings, glossary phrases of several words included.
+    #[test]
+    fn merged_stem_lists_give_the_plain_masks() {
+        let (lex, features, n, m) = sample();
+        let scorer = Scorer::new(&features, &lex, Params::default());
+        let mut phrase_hits = 0;
+        let mut hits = 0;
+        for i in 0..n {
+            for j in 0..m {
+                let fast = scorer.pair_masks(i, j);
+                assert_eq!(fast, scorer.pair_masks_plain(i, j), "zh {i}, en {j}");
+                hits += (fast.0 != 0) as usize;
+                phrase_hits += scorer.zh_phrases[i]
+                    .iter()
+                    .filter(|(k, _)| fast.0 & (1 << k) != 0)
+                    .count();
+            }
+        }
+        assert!(hits > n, "the sample has matches");
+        assert!(phrase_hits > 0, "the glossary phrase matched somewhere");
+    }
+
+    /// Scoring all shapes of a cell at once gives each bead's own score, for every cell,
+    /// with some shapes left out, and with the pair masks cached for part of the grid only.
+    #[test]
+    fn cell_scores_are_the_bead_scores() {
+        let (lex, features, n, m) = sample();
+        let scorer = Scorer::new(&features, &lex, Params::default());
+        let pairs = scorer.pairs(0..n, |i| i.saturating_sub(3)..(i + 3).min(m));
+        let mut compared = 0;
+        for i in 0..=n {
+            for j in 0..=m {
+                let valid: [bool; SHAPES.len()] = std::array::from_fn(|k| {
+                    let (a, b) = SHAPES[k];
+                    i >= a && j >= b && (a, b) != (0, 0) && (i + j + k) % 7 != 0
+                });
+                let mut out = [f32::NEG_INFINITY; SHAPES.len()];
+                scorer.cell(&pairs, i, j, &valid, &mut out);
+                for (k, &(a, b)) in SHAPES.iter().enumerate() {
+                    if valid[k] {
+                        let want = scorer.score(&pairs, i - a, i, j - b, j, k) as f32;
+                        assert_eq!(out[k], want, "cell ({i}, {j}), shape {a}-{b}");
+                        compared += 1;
+                    } else {
+                        assert_eq!(out[k], f32::NEG_INFINITY);
+                    }
+                }
+            }
+        }
+        assert!(compared > 10 * n * m);
     }
 
     #[test]
