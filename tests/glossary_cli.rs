@@ -438,3 +438,146 @@ fn lint_finds_planted_inconsistencies_and_nothing_in_a_consistent_text() {
         "{out}"
     );
 }
+
+/// Runs amur and checks that it fails with exit code 1, names `file` in its message, and left
+/// `file` as it was.
+fn refused(args: &[&str], file: &Path) {
+    let before = std::fs::read(file).unwrap();
+    let run = amur(args);
+    let err = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{args:?}: {err}");
+    assert!(
+        err.contains(file.file_name().unwrap().to_str().unwrap()) && err.contains("overwrite"),
+        "{args:?}: {err}"
+    );
+    assert_eq!(
+        std::fs::read(file).unwrap(),
+        before,
+        "{args:?} changed {}",
+        file.display()
+    );
+}
+
+#[test]
+fn glossary_commands_never_overwrite_their_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let corpus = root().join("corpora/telegrams-1917");
+    let (zh, en) = (d.join("z.txt"), d.join("e.txt"));
+    std::fs::copy(corpus.join("zh.txt"), &zh).unwrap();
+    std::fs::copy(corpus.join("en.txt"), &en).unwrap();
+    let (a, b) = (d.join("a.tsv"), d.join("b.tbx"));
+    std::fs::copy(data("a.tsv"), &a).unwrap();
+    std::fs::copy(data("good.tbx"), &b).unwrap();
+    let json = d.join("x.json");
+    std::fs::copy(data("planted.json"), &json).unwrap();
+    let tmx = d.join("x.tmx");
+    std::fs::write(
+        &tmx,
+        "<tmx version=\"1.4\"><header srclang=\"zh-CN\"/><body><tu><tuv xml:lang=\"zh-CN\">\
+         <seg>伯力。</seg></tuv><tuv xml:lang=\"en-US\"><seg>Khabarovsk.</seg></tuv></tu></body></tmx>",
+    )
+    .unwrap();
+    let p = |p: &Path| p.to_str().unwrap().to_string();
+    let (zh_s, en_s, a_s, b_s, json_s, tmx_s) = (p(&zh), p(&en), p(&a), p(&b), p(&json), p(&tmx));
+
+    let pair = ["glossary", "extract", "--pair", &zh_s, &en_s, "-q", "-o"];
+    refused(&[&pair[..], &[zh_s.as_str()]].concat(), &zh);
+    refused(&[&pair[..], &[en_s.as_str()]].concat(), &en);
+    // The same file by another path: ./z.txt from inside the directory.
+    let run = Command::new(env!("CARGO_BIN_EXE_amur"))
+        .current_dir(d)
+        .args([
+            "glossary", "extract", "--pair", &zh_s, &en_s, "-q", "-o", "./z.txt", "--format", "tsv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert_eq!(
+        std::fs::read(&zh).unwrap(),
+        std::fs::read(corpus.join("zh.txt")).unwrap()
+    );
+    #[cfg(unix)]
+    {
+        // Or through a symbolic link to it.
+        let link = d.join("link.tsv");
+        std::os::unix::fs::symlink(&a, &link).unwrap();
+        refused(&["glossary", "merge", &a_s, &b_s, "-o", &p(&link)], &a);
+    }
+    refused(
+        &[
+            "glossary", "extract", &json_s, "-o", &json_s, "--format", "tsv",
+        ],
+        &json,
+    );
+    refused(
+        &[
+            "glossary", "extract", &tmx_s, "-o", &tmx_s, "--format", "tsv",
+        ],
+        &tmx,
+    );
+    refused(
+        &[
+            "glossary",
+            "extract",
+            &json_s,
+            "--glossary",
+            &a_s,
+            "-o",
+            &a_s,
+        ],
+        &a,
+    );
+    refused(&["glossary", "merge", &a_s, &b_s, "-o", &a_s], &a);
+    refused(&["glossary", "merge", &a_s, &b_s, "-o", &b_s], &b);
+    refused(
+        &[
+            "align",
+            &zh_s,
+            &en_s,
+            "-q",
+            "-o",
+            &p(&d.join("out.tmx")),
+            "--terms",
+            &zh_s,
+        ],
+        &zh,
+    );
+    refused(
+        &[
+            "align",
+            &zh_s,
+            &en_s,
+            "-q",
+            "-o",
+            &p(&d.join("out.tmx")),
+            "--glossary",
+            &a_s,
+            "--terms",
+            &a_s,
+        ],
+        &a,
+    );
+    // The term list and the TMX of the same run may not be one file either.
+    let run = amur(&[
+        "align",
+        &zh_s,
+        &en_s,
+        "-q",
+        "-o",
+        &p(&d.join("t.tsv")),
+        "--terms",
+        &p(&d.join("t.tsv")),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        text(&run.stderr).contains("t.tsv: the term list and another output are the same file")
+    );
+    assert!(!d.join("t.tsv").exists());
+
+    // A new output is written as before.
+    let merged = d.join("merged.tsv");
+    let run = amur(&["glossary", "merge", &a_s, &b_s, "-o", &p(&merged)]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(Glossary::read(&merged).unwrap().terms.len() > 2);
+}

@@ -2,7 +2,7 @@
 //! lint aligned text against a glossary. The work is done in `amur::glossary`; this module
 //! reads the inputs, writes the outputs and reports.
 
-use super::ReadOpts;
+use super::{ReadOpts, refuse_overwriting_input};
 use amur::document;
 use amur::export;
 use amur::glossary::extract::{self, ExtractOptions};
@@ -55,7 +55,7 @@ struct ExtractArgs {
     #[arg(long)]
     glossary: Vec<PathBuf>,
     /// Where to write the term list; `-` for standard output. The format follows the
-    /// extension (.tsv .csv .tbx) unless --format says otherwise.
+    /// extension (.tsv .csv .tbx) unless --format says otherwise. It may not be an input.
     #[arg(short, long)]
     output: PathBuf,
     /// Output format: tsv, csv or tbx.
@@ -83,7 +83,7 @@ struct MergeArgs {
     /// Glossaries to merge (TSV, CSV or TBX by extension), in order of precedence.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// The merged glossary; `-` for standard output.
+    /// The merged glossary; `-` for standard output. It may not be one of the inputs.
     #[arg(short, long)]
     output: PathBuf,
     /// Output format: tsv, csv or tbx.
@@ -148,6 +148,17 @@ fn write_glossary(g: &Glossary, output: &Path, format: GlossaryFormat) -> Result
     }
     export::write_file(output, |w| g.write(format, w))?;
     Ok(())
+}
+
+/// Every file a command reads: the aligned files, the --pair documents and the glossaries.
+fn input_files<'a>(input: &'a Input, glossaries: &'a [PathBuf]) -> Vec<&'a Path> {
+    input
+        .aligned
+        .iter()
+        .chain(&input.pair)
+        .chain(glossaries)
+        .map(PathBuf::as_path)
+        .collect()
 }
 
 /// Reads several glossaries into one.
@@ -226,6 +237,7 @@ fn align_pair(
 }
 
 fn run_extract(a: &ExtractArgs) -> Result<()> {
+    refuse_overwriting_input(&a.output, &input_files(&a.input, &a.glossary))?;
     let format = output_format(&a.output, a.format)?;
     let steer = read_glossaries(&a.glossary)?;
     let units = read_input(&a.input, &steer, a.quiet)?;
@@ -245,6 +257,7 @@ fn run_extract(a: &ExtractArgs) -> Result<()> {
 }
 
 fn run_merge(a: &MergeArgs) -> Result<()> {
+    refuse_overwriting_input(&a.output, &a.inputs)?;
     let format = output_format(&a.output, a.format)?;
     let mut inputs = Vec::new();
     for p in &a.inputs {
