@@ -326,3 +326,174 @@ fn a_pair_of_unrelated_documents_is_flagged_in_the_summary() {
     let printed = String::from_utf8(o.stdout).unwrap();
     assert!(printed.contains("look unrelated  1 ("), "{printed}");
 }
+
+/// Term pairs (zh, en) of a TSV term list.
+fn term_pairs(path: &Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn terms_come_from_every_recorded_pair_of_the_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    let out = tmp.path().join("out");
+    let terms = tmp.path().join("terms.tsv");
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--terms", s(&terms)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&terms).unwrap();
+    let pairs = term_pairs(&terms);
+    // 宋宗淵 occurs once in each sample: no single pair has it twice, the corpus has it 3 times.
+    for want in [("宋宗淵", "Song Zongyuan"), ("海蘭泡", "Blagoveshchensk")] {
+        assert!(
+            pairs.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} not in\n{text}"
+        );
+    }
+    // Examples point into merged.tmx, from different pairs first.
+    assert!(text.contains("e.g. merged.tmx:"), "{text}");
+    // The same as `amur glossary extract` on merged.tmx.
+    let again = tmp.path().join("again.tsv");
+    let o = amur(&[
+        "glossary",
+        "extract",
+        s(&out.join("merged.tmx")),
+        "-q",
+        "-o",
+        s(&again),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+
+    // Resumed pairs count too: nothing is aligned again, the terms are the same.
+    std::fs::remove_file(&terms).unwrap();
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--resume",
+        "--terms",
+        s(&terms),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 of 3 pairs aligned, 3 skipped"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&terms).unwrap(), text);
+
+    // Shards: the terms come with the merge (--merge-only or `batch merge`).
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--shard",
+        "1/2",
+        "--terms",
+        s(&terms),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let shared = tmp.path().join("shared");
+    for k in ["1/2", "2/2"] {
+        let o = amur(&["batch", s(&input), "-o", s(&shared), "--shard", k, "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let merged_terms = tmp.path().join("merged-terms.tsv");
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&shared),
+        "--merge-only",
+        "--terms",
+        s(&merged_terms),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(term_pairs(&merged_terms), pairs);
+    let tbx = tmp.path().join("terms.tbx");
+    let o = amur(&[
+        "batch",
+        "merge",
+        s(&shared),
+        "-o",
+        s(&tmp.path().join("m")),
+        "--terms",
+        s(&tbx),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&tbx)
+            .unwrap()
+            .contains("Song Zongyuan")
+    );
+}
+
+#[test]
+fn batch_terms_never_overwrite_an_input_or_an_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 2);
+    let out = tmp.path().join("out");
+    let zh = input.join("zh/001.txt");
+    let before = std::fs::read(&zh).unwrap();
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--terms", s(&zh)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("001.txt: the output would overwrite an input file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&zh).unwrap(), before);
+    assert!(!out.exists(), "nothing is aligned before the check");
+
+    // Nor a file the batch writes itself.
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--terms",
+        s(&out.join("summary.tsv")),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("an output of the batch"),
+        "{}",
+        stderr(&o)
+    );
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--format",
+        "tsv",
+        "--terms",
+        s(&out.join("002.tsv")),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // An unknown term list format is refused before any work.
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--terms",
+        s(&tmp.path().join("t.xlsx")),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("t.xlsx: cannot tell the term list format"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+}

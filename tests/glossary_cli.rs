@@ -285,38 +285,89 @@ fn cli_extract_writes_the_format_its_extension_names() {
     assert!(csv.starts_with("zh,en,comment\n"), "{csv}");
 }
 
+/// Term pairs of an extraction to TSV, with their frequency and score (the comment without
+/// its example references, which name the input file).
+fn extracted(tsv: &str) -> Vec<(String, String, String)> {
+    tsv.lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let stats = f[2].split("; e.g.").next().unwrap().to_string();
+            (f[0].to_string(), f[1].to_string(), stats)
+        })
+        .collect()
+}
+
 #[test]
-fn cli_extract_reads_aligned_json_and_refuses_tmx_for_now() {
+fn cli_extract_reads_tmx_like_the_json_of_the_same_alignment() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = root().join("corpora/minutes-1918");
+    let (zh, en) = (corpus.join("zh.txt"), corpus.join("en.txt"));
     let json = dir.path().join("minutes.json");
-    let run = amur(&[
-        "align",
-        corpus.join("zh.txt").to_str().unwrap(),
-        corpus.join("en.txt").to_str().unwrap(),
-        "-q",
-        "-o",
-        json.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    let run = amur(&[
-        "glossary",
-        "extract",
-        json.to_str().unwrap(),
-        "-q",
-        "-o",
-        "-",
-    ]);
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    let out = text(&run.stdout);
-    assert!(out.contains("庫茲明\tKuzmin\t"), "{out}");
-    assert!(out.contains("minutes#"), "{out}");
+    let tmx = dir.path().join("minutes.tmx");
+    let en_source = dir.path().join("en-zh.tmx");
+    for (out, extra) in [
+        (&json, None),
+        (&tmx, None),
+        (&en_source, Some("--en-source")),
+    ] {
+        let mut args = vec!["align", zh.to_str().unwrap(), en.to_str().unwrap(), "-q"];
+        args.extend(extra);
+        args.extend(["-o", out.to_str().unwrap()]);
+        let run = amur(&args);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+    }
+    let extract = |input: &Path| {
+        let run = amur(&[
+            "glossary",
+            "extract",
+            input.to_str().unwrap(),
+            "-q",
+            "-o",
+            "-",
+        ]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        text(&run.stdout)
+    };
+    let from_json = extract(&json);
+    assert!(from_json.contains("庫茲明\tKuzmin\t"), "{from_json}");
+    assert!(from_json.contains("minutes#"), "{from_json}");
+    let from_tmx = extract(&tmx);
+    assert!(extracted(&from_json).len() >= 5, "{from_json}");
+    assert_eq!(extracted(&from_tmx), extracted(&from_json), "{from_tmx}");
+    // References of TMX units are the file and the line of their <tu>.
+    assert!(from_tmx.contains("e.g. minutes.tmx:"), "{from_tmx}");
+    // English as the TMX source: the Chinese side is found all the same.
+    let from_en_source = extract(&en_source);
+    assert_eq!(
+        extracted(&from_en_source),
+        extracted(&from_json),
+        "{from_en_source}"
+    );
 
-    let tmx = dir.path().join("x.tmx");
-    std::fs::write(&tmx, "<tmx/>").unwrap();
-    let run = amur(&["glossary", "extract", tmx.to_str().unwrap(), "-o", "-"]);
-    assert!(!run.status.success());
-    assert!(text(&run.stderr).contains("TMX input is not supported yet"));
+    // A TMX without Chinese, or a broken one: an error naming the file.
+    let french = dir.path().join("fr.tmx");
+    std::fs::write(
+        &french,
+        "<tmx version=\"1.4\"><header srclang=\"en\"/><body><tu><tuv xml:lang=\"en\"><seg>One.</seg>\
+         </tuv><tuv xml:lang=\"fr\"><seg>Un.</seg></tuv></tu></body></tmx>",
+    )
+    .unwrap();
+    let run = amur(&["glossary", "extract", french.to_str().unwrap(), "-o", "-"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stderr).contains("fr.tmx: no translation unit has a Chinese side"));
+    let cut = dir.path().join("cut.tmx");
+    std::fs::write(
+        &cut,
+        "<tmx version=\"1.4\"><body>\n<tu><tuv xml:lang=\"zh\">",
+    )
+    .unwrap();
+    let run = amur(&["glossary", "extract", cut.to_str().unwrap(), "-o", "-"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        text(&run.stderr).contains("cut.tmx:"),
+        "{}",
+        text(&run.stderr)
+    );
 }
 
 #[test]
@@ -437,4 +488,210 @@ fn lint_finds_planted_inconsistencies_and_nothing_in_a_consistent_text() {
             .starts_with("3 missing renderings in 3 of 6 units"),
         "{out}"
     );
+}
+
+#[test]
+fn lint_reads_tmx_finds_planted_inconsistencies_and_nothing_in_a_consistent_memory() {
+    let glossary = data("lint-glossary.tsv");
+    let lint = |tmx: &Path| {
+        let run = amur(&[
+            "glossary",
+            "lint",
+            tmx.to_str().unwrap(),
+            "--glossary",
+            glossary.to_str().unwrap(),
+        ]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        text(&run.stdout)
+    };
+    // Mixed directions (English first in some units), inline tags, a unit without Chinese.
+    let out = lint(&data("planted.tmx"));
+    let findings: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("planted.tmx:"))
+        .collect();
+    assert_eq!(findings.len(), 3, "{out}");
+    assert!(
+        findings[0].starts_with("planted.tmx:12\t護照\texpected: passport\tThe visa fee"),
+        "{out}"
+    );
+    assert!(
+        findings[1].starts_with("planted.tmx:20\t伯力\texpected: Khabarovsk\t"),
+        "{out}"
+    );
+    assert!(
+        findings[2].starts_with("planted.tmx:24\t外交部\texpected: Ministry of Foreign Affairs\t"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("3 missing renderings in 3 of 6 units"),
+        "{out}"
+    );
+
+    // TMX 1.1 with English as the source, as UTF-8 and as UTF-16 (Trados): nothing to report.
+    let consistent = data("consistent.tmx");
+    let out = lint(&consistent);
+    assert!(
+        out.starts_with("0 missing renderings in 0 of 6 units"),
+        "{out}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let utf16 = dir.path().join("consistent-utf16.tmx");
+    let xml = std::fs::read_to_string(&consistent)
+        .unwrap()
+        .replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\"");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(xml.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(&utf16, bytes).unwrap();
+    let out = lint(&utf16);
+    assert!(
+        out.starts_with("0 missing renderings in 0 of 6 units"),
+        "{out}"
+    );
+}
+
+/// Runs amur and checks that it fails with exit code 1, names `file` in its message, and left
+/// `file` as it was.
+fn refused(args: &[&str], file: &Path) {
+    let before = std::fs::read(file).unwrap();
+    let run = amur(args);
+    let err = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{args:?}: {err}");
+    assert!(
+        err.contains(file.file_name().unwrap().to_str().unwrap()) && err.contains("overwrite"),
+        "{args:?}: {err}"
+    );
+    assert_eq!(
+        std::fs::read(file).unwrap(),
+        before,
+        "{args:?} changed {}",
+        file.display()
+    );
+}
+
+#[test]
+fn glossary_commands_never_overwrite_their_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let corpus = root().join("corpora/telegrams-1917");
+    let (zh, en) = (d.join("z.txt"), d.join("e.txt"));
+    std::fs::copy(corpus.join("zh.txt"), &zh).unwrap();
+    std::fs::copy(corpus.join("en.txt"), &en).unwrap();
+    let (a, b) = (d.join("a.tsv"), d.join("b.tbx"));
+    std::fs::copy(data("a.tsv"), &a).unwrap();
+    std::fs::copy(data("good.tbx"), &b).unwrap();
+    let json = d.join("x.json");
+    std::fs::copy(data("planted.json"), &json).unwrap();
+    let tmx = d.join("x.tmx");
+    std::fs::write(
+        &tmx,
+        "<tmx version=\"1.4\"><header srclang=\"zh-CN\"/><body><tu><tuv xml:lang=\"zh-CN\">\
+         <seg>伯力。</seg></tuv><tuv xml:lang=\"en-US\"><seg>Khabarovsk.</seg></tuv></tu></body></tmx>",
+    )
+    .unwrap();
+    let p = |p: &Path| p.to_str().unwrap().to_string();
+    let (zh_s, en_s, a_s, b_s, json_s, tmx_s) = (p(&zh), p(&en), p(&a), p(&b), p(&json), p(&tmx));
+
+    let pair = ["glossary", "extract", "--pair", &zh_s, &en_s, "-q", "-o"];
+    refused(&[&pair[..], &[zh_s.as_str()]].concat(), &zh);
+    refused(&[&pair[..], &[en_s.as_str()]].concat(), &en);
+    // The same file by another path: ./z.txt from inside the directory.
+    let run = Command::new(env!("CARGO_BIN_EXE_amur"))
+        .current_dir(d)
+        .args([
+            "glossary", "extract", "--pair", &zh_s, &en_s, "-q", "-o", "./z.txt", "--format", "tsv",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert_eq!(
+        std::fs::read(&zh).unwrap(),
+        std::fs::read(corpus.join("zh.txt")).unwrap()
+    );
+    #[cfg(unix)]
+    {
+        // Or through a symbolic link to it.
+        let link = d.join("link.tsv");
+        std::os::unix::fs::symlink(&a, &link).unwrap();
+        refused(&["glossary", "merge", &a_s, &b_s, "-o", &p(&link)], &a);
+    }
+    refused(
+        &[
+            "glossary", "extract", &json_s, "-o", &json_s, "--format", "tsv",
+        ],
+        &json,
+    );
+    refused(
+        &[
+            "glossary", "extract", &tmx_s, "-o", &tmx_s, "--format", "tsv",
+        ],
+        &tmx,
+    );
+    refused(
+        &[
+            "glossary",
+            "extract",
+            &json_s,
+            "--glossary",
+            &a_s,
+            "-o",
+            &a_s,
+        ],
+        &a,
+    );
+    refused(&["glossary", "merge", &a_s, &b_s, "-o", &a_s], &a);
+    refused(&["glossary", "merge", &a_s, &b_s, "-o", &b_s], &b);
+    refused(
+        &[
+            "align",
+            &zh_s,
+            &en_s,
+            "-q",
+            "-o",
+            &p(&d.join("out.tmx")),
+            "--terms",
+            &zh_s,
+        ],
+        &zh,
+    );
+    refused(
+        &[
+            "align",
+            &zh_s,
+            &en_s,
+            "-q",
+            "-o",
+            &p(&d.join("out.tmx")),
+            "--glossary",
+            &a_s,
+            "--terms",
+            &a_s,
+        ],
+        &a,
+    );
+    // The term list and the TMX of the same run may not be one file either.
+    let run = amur(&[
+        "align",
+        &zh_s,
+        &en_s,
+        "-q",
+        "-o",
+        &p(&d.join("t.tsv")),
+        "--terms",
+        &p(&d.join("t.tsv")),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        text(&run.stderr).contains("t.tsv: the term list and another output are the same file")
+    );
+    assert!(!d.join("t.tsv").exists());
+
+    // A new output is written as before.
+    let merged = d.join("merged.tsv");
+    let run = amur(&["glossary", "merge", &a_s, &b_s, "-o", &p(&merged)]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    assert!(Glossary::read(&merged).unwrap().terms.len() > 2);
 }

@@ -1,6 +1,6 @@
 //! `amur align`: the whole pipeline for one document pair.
 
-use super::ReadOpts;
+use super::{ReadOpts, refuse_overwriting_input, same_destination};
 use amur::export::{self, ExportOptions, Format, TmxUnits};
 use amur::glossary::Glossary;
 use amur::glossary::extract::{self, ExtractOptions};
@@ -10,7 +10,7 @@ use amur::pair;
 use amur::pipeline::Config;
 use amur::review;
 use anyhow::{Context, Result, bail};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -77,23 +77,35 @@ pub fn run(args: &Args) -> Result<()> {
             )
         })?,
     };
+    // Every file the command reads; none of its outputs may be one of them.
+    let mut inputs = vec![args.zh.as_path(), args.en.as_path()];
+    inputs.extend(args.glossary.iter().map(PathBuf::as_path));
     if !to_stdout {
-        let mut inputs = vec![args.zh.as_path(), args.en.as_path()];
-        inputs.extend(args.glossary.iter().map(PathBuf::as_path));
         refuse_overwriting_input(&args.output, &inputs)?;
     }
     if let Some(page) = &args.review {
-        if page == &args.output {
+        if same_destination(page, &args.output) {
             bail!(
                 "{}: the review page and the output are the same file",
                 page.display()
             );
         }
-        refuse_overwriting_input(page, &[&args.zh, &args.en, &args.output])?;
+        refuse_overwriting_input(page, &inputs)?;
     }
     let terms_format = match &args.terms {
         Some(path) => {
-            refuse_overwriting_input(path, &[&args.zh, &args.en])?;
+            if same_destination(path, &args.output)
+                || args
+                    .review
+                    .as_deref()
+                    .is_some_and(|r| same_destination(path, r))
+            {
+                bail!(
+                    "{}: the term list and another output are the same file",
+                    path.display()
+                );
+            }
+            refuse_overwriting_input(path, &inputs)?;
             Some(GlossaryFormat::from_path(path).with_context(|| {
                 format!(
                     "{}: cannot tell the term list format from the extension (.tsv .csv .tbx)",
@@ -186,18 +198,4 @@ fn ignore_broken_pipe(err: std::io::Error) -> std::io::Result<()> {
     } else {
         Err(err)
     }
-}
-
-/// Refuses to write over one of the inputs.
-pub fn refuse_overwriting_input(output: &Path, inputs: &[&Path]) -> Result<()> {
-    let out = std::fs::canonicalize(output).ok();
-    for input in inputs {
-        if out.is_some() && out == std::fs::canonicalize(input).ok() {
-            bail!(
-                "{}: the output would overwrite an input file",
-                output.display()
-            );
-        }
-    }
-    Ok(())
 }

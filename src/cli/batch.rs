@@ -1,10 +1,13 @@
 //! `amur batch`: align many document pairs in parallel, with a progress bar, per-pair outputs,
 //! one merged TMX and a summary; `amur batch merge` joins the outputs of shards.
 
-use super::ReadOpts;
+use super::{ReadOpts, refuse_overwriting_input, same_destination};
 use amur::batch::{self, Options, Outcome, Pair, Shard, Status, Summary};
 use amur::export::{ExportOptions, Format};
 use amur::glossary::Glossary;
+use amur::glossary::extract::{self, ExtractOptions};
+use amur::glossary::formats::GlossaryFormat;
+use amur::glossary::units;
 use amur::pipeline::Config;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -19,7 +22,9 @@ use std::time::Instant;
     subcommand_negates_reqs = true,
     after_help = "Outputs: OUTDIR/NAME.EXT per pair, OUTDIR/merged.tmx (every unit of every pair, \
         with its pair name as <prop type=\"x-document\">), OUTDIR/summary.tsv, and the per-pair \
-        records in OUTDIR/.amur-batch/ that --resume and merging read.\n\n\
+        records in OUTDIR/.amur-batch/ that --resume and merging read. With --terms FILE, also \
+        the recurring terms of the whole corpus, extracted from merged.tmx (every recorded \
+        pair, resumed ones included).\n\n\
         On a cluster, run `amur batch IN -o OUT --shard K/N` for K = 1..N (e.g. K = \
         $SLURM_ARRAY_TASK_ID), then `amur batch IN -o OUT --merge-only`, or \
         `amur batch merge OUT1 OUT2 … -o OUT` when the shards wrote to different directories."
@@ -53,6 +58,12 @@ pub struct Args {
     /// summary.tsv (pairs without a record are reported missing).
     #[arg(long)]
     merge_only: bool,
+    /// Also find the recurring terms of the whole corpus and their renderings, and write them
+    /// here (TSV, CSV or TBX by extension): extracted from merged.tmx, i.e. from the units of
+    /// every pair recorded in OUTDIR (resumed ones too), once they are merged. With --shard,
+    /// give it to the --merge-only run instead.
+    #[arg(long, value_name = "FILE", conflicts_with = "shard")]
+    terms: Option<PathBuf>,
     /// Pairs aligned at once and threads used [default: all cores].
     #[arg(short, long)]
     jobs: Option<usize>,
@@ -76,6 +87,10 @@ struct MergeArgs {
     /// Where to write merged.tmx and summary.tsv [default: the first directory].
     #[arg(short, long)]
     output: Option<PathBuf>,
+    /// Also write the recurring terms of all merged pairs here (TSV, CSV or TBX by extension),
+    /// extracted from merged.tmx.
+    #[arg(long, value_name = "FILE")]
+    terms: Option<PathBuf>,
     /// Print nothing but errors and warnings.
     #[arg(short, long)]
     quiet: bool,
@@ -84,7 +99,11 @@ struct MergeArgs {
 pub fn run(args: &Args) -> Result<()> {
     if let Some(Sub::Merge(m)) = &args.command {
         let out = m.output.clone().unwrap_or_else(|| m.dirs[0].clone());
-        return merge(&m.dirs, None, &out, m.quiet);
+        let terms = match &m.terms {
+            Some(path) => Some(terms_output(path, &out, &[], &[])?),
+            None => None,
+        };
+        return merge(&m.dirs, None, &out, terms.as_ref(), m.quiet);
     }
     let (Some(input), Some(outdir)) = (&args.input, &args.output) else {
         bail!("give INPUT and -o OUTDIR"); // clap requires both; kept for the types
@@ -94,11 +113,32 @@ pub fn run(args: &Args) -> Result<()> {
         eprintln!("warning: {w}");
     }
     let names: Vec<String> = found.pairs.iter().map(|p| p.name.clone()).collect();
+    let terms = match &args.terms {
+        Some(path) => {
+            let mut inputs: Vec<&Path> = vec![input.as_path()];
+            inputs.extend(args.glossary.iter().map(PathBuf::as_path));
+            for p in &found.pairs {
+                inputs.extend([p.zh.as_path(), p.en.as_path()]);
+            }
+            let outputs: Vec<PathBuf> = if args.merge_only {
+                Vec::new()
+            } else {
+                let ext = args.format.name();
+                names
+                    .iter()
+                    .map(|n| outdir.join(format!("{n}.{ext}")))
+                    .collect()
+            };
+            Some(terms_output(path, outdir, &inputs, &outputs)?)
+        }
+        None => None,
+    };
     if args.merge_only {
         return merge(
             std::slice::from_ref(outdir),
             Some(&names),
             outdir,
+            terms.as_ref(),
             args.quiet,
         );
     }
@@ -160,6 +200,7 @@ pub fn run(args: &Args) -> Result<()> {
             std::slice::from_ref(outdir),
             Some(&names),
             outdir,
+            terms.as_ref(),
             args.quiet,
         ),
         Some(shard) => {
@@ -179,12 +220,62 @@ pub fn run(args: &Args) -> Result<()> {
     }
 }
 
-/// Merges records into `out`, prints the summary, and fails when a pair failed or is missing.
-fn merge(dirs: &[PathBuf], names: Option<&[String]>, out: &Path, quiet: bool) -> Result<()> {
+/// The term list to write: its path and format.
+struct Terms {
+    path: PathBuf,
+    format: GlossaryFormat,
+}
+
+/// Checks `--terms PATH` before any work: a glossary format by extension, not one of the
+/// `inputs` (documents, manifest, glossaries), not merged.tmx or summary.tsv of `outdir`, and
+/// not one of the per-pair `outputs`.
+fn terms_output(
+    path: &Path,
+    outdir: &Path,
+    inputs: &[&Path],
+    outputs: &[PathBuf],
+) -> Result<Terms> {
+    let format = GlossaryFormat::from_path(path).with_context(|| {
+        format!(
+            "{}: cannot tell the term list format from the extension (.tsv .csv .tbx)",
+            path.display()
+        )
+    })?;
+    refuse_overwriting_input(path, inputs)?;
+    let written = [outdir.join(batch::MERGED), outdir.join(batch::SUMMARY)];
+    if let Some(other) = written
+        .iter()
+        .chain(outputs)
+        .find(|o| same_destination(path, o))
+    {
+        bail!(
+            "{}: the term list would overwrite {}, an output of the batch",
+            path.display(),
+            other.display()
+        );
+    }
+    Ok(Terms {
+        path: path.to_path_buf(),
+        format,
+    })
+}
+
+/// Merges records into `out`, writes the term list of the merged units when asked, prints the
+/// summary, and fails when a pair failed or is missing.
+fn merge(
+    dirs: &[PathBuf],
+    names: Option<&[String]>,
+    out: &Path,
+    terms: Option<&Terms>,
+    quiet: bool,
+) -> Result<()> {
     let merged = batch::merge(dirs, names, out, &ExportOptions::default())?;
     let summary = &merged.summary;
     for w in &merged.warnings {
         eprintln!("warning: {w}");
+    }
+    if let Some(terms) = terms {
+        write_terms(&out.join(batch::MERGED), terms, quiet)?;
     }
     if !quiet {
         println!("{}", summary.to_text());
@@ -195,6 +286,23 @@ fn merge(dirs: &[PathBuf], names: Option<&[String]>, out: &Path, quiet: bool) ->
         );
     }
     check(summary, Some(&out.join(batch::SUMMARY)))
+}
+
+/// Extracts the terms of every unit of `merged` (as `amur glossary extract merged.tmx` would,
+/// with its default options) and writes them.
+fn write_terms(merged: &Path, terms: &Terms, quiet: bool) -> Result<()> {
+    let units = units::read_tmx(merged)?;
+    let found = extract::to_glossary(&extract::extract(&units, &ExtractOptions::default()));
+    amur::export::write_file(&terms.path, |w| found.write(terms.format, w))?;
+    if !quiet {
+        eprintln!(
+            "{} terms from {} units written to {}",
+            found.terms.len(),
+            units.len(),
+            terms.path.display()
+        );
+    }
+    Ok(())
 }
 
 /// Exit status of a batch: an error when any pair failed or has no record; `table` is the

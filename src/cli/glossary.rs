@@ -2,15 +2,14 @@
 //! lint aligned text against a glossary. The work is done in `amur::glossary`; this module
 //! reads the inputs, writes the outputs and reports.
 
-use super::ReadOpts;
-use amur::document;
+use super::{ReadOpts, refuse_overwriting_input};
 use amur::export;
 use amur::glossary::extract::{self, ExtractOptions};
 use amur::glossary::formats::{self, GlossaryFormat};
 use amur::glossary::units::{self, Unit};
 use amur::glossary::{Glossary, lint, merge};
-use amur::pipeline::{self, Config};
-use amur::segment::Lang;
+use amur::pair;
+use amur::pipeline::Config;
 use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,22 +22,25 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum Command {
-    /// Find recurring terms and this translator's renderings of them in aligned text.
+    /// Find recurring terms and this translator's renderings of them in aligned text (TMX,
+    /// alignment JSON, or document pairs aligned first).
     Extract(ExtractArgs),
     /// Merge glossaries: union, duplicates removed, conflicting renderings reported.
     Merge(MergeArgs),
     /// Check glossary files for format errors and duplicates (exit 1 if any).
     Check(CheckArgs),
-    /// List aligned units whose English lacks the glossary's rendering of a term they contain.
+    /// List aligned units (of TMX, alignment JSON, or document pairs) whose English lacks the
+    /// glossary's rendering of a term their Chinese contains.
     Lint(LintArgs),
 }
 
-/// Aligned input: JSON files written by `amur align -o x.json`, or document pairs to align.
+/// Aligned input: TMX files, JSON files written by `amur align -o x.json`, or document pairs
+/// to align.
 #[derive(clap::Args)]
 struct Input {
-    /// Aligned files: the JSON that `amur align -o x.json` writes.
-    // TODO(tmx): accept TMX files here once the TMX reader (src/tm/) lands; until then a .tmx
-    // input is refused with a message saying so (see `read_aligned`).
+    /// Aligned files: TMX (any tool's, TMX 1.1 to 1.4b, UTF-8 or UTF-16; in each unit the
+    /// Chinese side and the other language, whichever is the source) or the JSON that
+    /// `amur align -o x.json` writes.
     aligned: Vec<PathBuf>,
     /// A Chinese document and its English translation, aligned first; repeatable.
     #[arg(long, num_args = 2, value_names = ["ZH", "EN"])]
@@ -55,7 +57,7 @@ struct ExtractArgs {
     #[arg(long)]
     glossary: Vec<PathBuf>,
     /// Where to write the term list; `-` for standard output. The format follows the
-    /// extension (.tsv .csv .tbx) unless --format says otherwise.
+    /// extension (.tsv .csv .tbx) unless --format says otherwise. It may not be an input.
     #[arg(short, long)]
     output: PathBuf,
     /// Output format: tsv, csv or tbx.
@@ -83,7 +85,7 @@ struct MergeArgs {
     /// Glossaries to merge (TSV, CSV or TBX by extension), in order of precedence.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// The merged glossary; `-` for standard output.
+    /// The merged glossary; `-` for standard output. It may not be one of the inputs.
     #[arg(short, long)]
     output: PathBuf,
     /// Output format: tsv, csv or tbx.
@@ -150,6 +152,17 @@ fn write_glossary(g: &Glossary, output: &Path, format: GlossaryFormat) -> Result
     Ok(())
 }
 
+/// Every file a command reads: the aligned files, the --pair documents and the glossaries.
+fn input_files<'a>(input: &'a Input, glossaries: &'a [PathBuf]) -> Vec<&'a Path> {
+    input
+        .aligned
+        .iter()
+        .chain(&input.pair)
+        .chain(glossaries)
+        .map(PathBuf::as_path)
+        .collect()
+}
+
 /// Reads several glossaries into one.
 fn read_glossaries(paths: &[PathBuf]) -> Result<Glossary> {
     let mut g = Glossary::default();
@@ -162,7 +175,7 @@ fn read_glossaries(paths: &[PathBuf]) -> Result<Glossary> {
 /// All units of the input: JSON files as they are, pairs aligned here.
 fn read_input(input: &Input, steer: &Glossary, quiet: bool) -> Result<Vec<Unit>> {
     if input.aligned.is_empty() && input.pair.is_empty() {
-        bail!("no input: give aligned JSON files or --pair ZH EN");
+        bail!("no input: give aligned TMX or JSON files, or --pair ZH EN");
     }
     let mut all = Vec::new();
     for path in &input.aligned {
@@ -185,20 +198,17 @@ fn read_aligned(path: &Path) -> Result<Vec<Unit>> {
         .map(str::to_ascii_lowercase);
     match ext.as_deref() {
         Some("json") => Ok(units::read_json(path)?),
-        // TODO(tmx): read TMX with the reader in src/tm/ when it lands.
-        Some("tmx") => bail!(
-            "{}: TMX input is not supported yet; align to JSON (amur align zh.txt en.txt -o x.json) \
-             or use --pair zh.txt en.txt",
-            path.display()
-        ),
+        Some("tmx") => Ok(units::read_tmx(path)?),
         _ => bail!(
-            "{}: expected an alignment JSON file (amur align ... -o x.json), or use --pair",
+            "{}: expected a TMX file (.tmx) or an alignment JSON file (amur align ... -o x.json), \
+             or use --pair",
             path.display()
         ),
     }
 }
 
-/// Aligns a document pair with the library and returns its units.
+/// Aligns a document pair with the library, as `amur align` does (same reading options), and
+/// returns its units.
 fn align_pair(
     zh: &Path,
     en: &Path,
@@ -206,16 +216,25 @@ fn align_pair(
     steer: &Glossary,
     quiet: bool,
 ) -> Result<Vec<Unit>> {
-    let opts = read.zh_options();
-    let zs = document::read(zh, Lang::Zh, read.presegmented, &opts)?;
-    let es = document::read(en, Lang::En, read.presegmented, &opts)?;
     let config = Config {
         glossary: steer.clone(),
         ..Config::default()
     };
-    let al = pipeline::align_sentences(zs, es, &config);
+    let pair::Aligned {
+        alignment: al,
+        notes,
+    } = pair::align_files(
+        zh,
+        en,
+        &read.document_options(0),
+        &read.document_options(1),
+        &config,
+    )?;
     let name = units::doc_name(zh, Some(en));
     if !quiet {
+        for note in &notes {
+            eprintln!("amur: note: {note}");
+        }
         eprintln!(
             "aligned {name}: {} beads, mean confidence {:.2}",
             al.beads.len(),
@@ -226,6 +245,7 @@ fn align_pair(
 }
 
 fn run_extract(a: &ExtractArgs) -> Result<()> {
+    refuse_overwriting_input(&a.output, &input_files(&a.input, &a.glossary))?;
     let format = output_format(&a.output, a.format)?;
     let steer = read_glossaries(&a.glossary)?;
     let units = read_input(&a.input, &steer, a.quiet)?;
@@ -245,6 +265,7 @@ fn run_extract(a: &ExtractArgs) -> Result<()> {
 }
 
 fn run_merge(a: &MergeArgs) -> Result<()> {
+    refuse_overwriting_input(&a.output, &a.inputs)?;
     let format = output_format(&a.output, a.format)?;
     let mut inputs = Vec::new();
     for p in &a.inputs {

@@ -8,8 +8,9 @@ mod review;
 mod segment;
 mod tm;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
+use std::path::Path;
 
 #[derive(Parser)]
 #[command(
@@ -128,4 +129,46 @@ impl ReadOpts {
             split_after_quote: self.split_after_quote,
         }
     }
+}
+
+/// Refuses to write `output` when it is one of `inputs` (the same file by another path or a
+/// symbolic link too): the command's inputs must never be overwritten by its output. Every
+/// command that writes files calls this before reading anything. `-` (standard output) and
+/// an output that does not exist yet pass.
+pub fn refuse_overwriting_input<P: AsRef<Path>>(output: &Path, inputs: &[P]) -> Result<()> {
+    if output.as_os_str() == "-" {
+        return Ok(());
+    }
+    let Ok(out) = std::fs::canonicalize(output) else {
+        return Ok(());
+    };
+    for input in inputs {
+        if std::fs::canonicalize(input.as_ref()).is_ok_and(|i| i == out) {
+            bail!(
+                "{}: the output would overwrite an input file ({})",
+                output.display(),
+                input.as_ref().display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether two output paths name the same file, whether or not it exists yet (`x.tsv` and
+/// `./x.tsv` do): the same path, or the same file name in the same directory.
+pub fn same_destination(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    let dir = |p: &Path| {
+        let parent = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::canonicalize(parent).ok()
+    };
+    a.file_name().is_some()
+        && a.file_name() == b.file_name()
+        && dir(a).is_some()
+        && dir(a) == dir(b)
 }

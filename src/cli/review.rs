@@ -1,6 +1,6 @@
 //! `amur review`: write the review page of an alignment JSON.
 
-use super::align::refuse_overwriting_input;
+use super::refuse_overwriting_input;
 use amur::export::{self, ExportOptions, TmxUnits};
 use amur::review::{self, PageOptions};
 use amur::tokenize;

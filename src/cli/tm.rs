@@ -1,7 +1,7 @@
 //! `amur tm`: work with translation memories: merge, convert, stats, filter, search, lookup.
 //! Each subcommand reads memories with `amur::tm` and prints or writes what it found.
 
-use super::align::refuse_overwriting_input;
+use super::refuse_overwriting_input;
 use amur::export::ExportOptions;
 use amur::tm::convert::{self, Written};
 use amur::tm::filter::Filter;
@@ -247,7 +247,7 @@ pub fn run(args: &Args) -> Result<()> {
 }
 
 fn merge(args: &MergeArgs) -> Result<()> {
-    refuse_overwrite(&args.output, &args.inputs)?;
+    refuse_overwriting_input(&args.output, &args.inputs)?;
     let opts = args.langs.read_options(false);
     let mut merger = Merger::new();
     let mut skipped = 0;
@@ -303,7 +303,7 @@ fn convert(args: &ConvertArgs) -> Result<()> {
         bail!("--keep-tags writes tags as plain text: use it for tsv, csv or json output, not tmx");
     }
     if !to_stdout {
-        refuse_overwrite(&args.output, std::slice::from_ref(&args.input))?;
+        refuse_overwriting_input(&args.output, std::slice::from_ref(&args.input))?;
     }
     let mut units = tm::open(&args.input, &args.langs.read_options(args.keep_tags))?;
     let first = units.next();
@@ -356,7 +356,7 @@ fn stats(args: &StatsArgs) -> Result<()> {
 }
 
 fn filter(args: &FilterArgs) -> Result<()> {
-    refuse_overwrite(&args.output, std::slice::from_ref(&args.input))?;
+    refuse_overwriting_input(&args.output, std::slice::from_ref(&args.input))?;
     let mut filter = Filter::new(args.min_confidence, args.drop_unscored);
     let mut units = tm::open(&args.input, &args.langs.read_options(false))?;
     let first = units.next();
@@ -490,12 +490,6 @@ fn header_lang(units: &[Unit], langs: &Langs) -> String {
         Some(first) if codes.all(|c| c == first) => first.to_string(),
         Some(_) => "*all*".to_string(),
     }
-}
-
-/// Refuses an output that is one of the inputs.
-fn refuse_overwrite(output: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    refuse_overwriting_input(output, &inputs)
 }
 
 fn skipped_note(skipped: usize) -> String {

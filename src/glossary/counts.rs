@@ -173,6 +173,7 @@ mod tests {
             id: 0,
             zh: zh.into(),
             en: en.into(),
+            at: None,
         }
     }
 

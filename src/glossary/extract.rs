@@ -345,6 +345,7 @@ mod tests {
             id,
             zh: zh.into(),
             en: en.into(),
+            at: None,
         }
     }
 

@@ -138,6 +138,7 @@ mod tests {
             id,
             zh: zh.into(),
             en: en.into(),
+            at: None,
         }
     }
 

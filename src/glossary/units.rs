@@ -1,8 +1,8 @@
 //! Aligned units: the bead pairs that term extraction and glossary linting read, whatever they
-//! came from — an [`Alignment`] made in this process, or the JSON that `amur align -o x.json`
-//! writes. Each unit keeps a reference (`document#bead`) so that users can find it again.
-//!
-//! TMX input is not read here yet (see the TODO in `cli/glossary.rs`).
+//! came from — an [`Alignment`] made in this process, the JSON that `amur align -o x.json`
+//! writes, or a TMX file (any tool's, read in a stream by [`crate::tm::Reader`]). Each unit
+//! keeps a reference so that users can find it again: `document#bead` for beads,
+//! `file.tmx:line` for TMX units.
 
 use crate::bead::Alignment;
 use serde::Deserialize;
@@ -17,12 +17,18 @@ pub struct Unit {
     pub id: usize,
     pub zh: String,
     pub en: String,
+    /// Where the unit was read from when it is not a bead of `doc`: `file.tmx:line`, the line
+    /// where its `<tu>` starts.
+    pub at: Option<String>,
 }
 
 impl Unit {
-    /// `document#bead`, the reference users see.
+    /// The reference users see: `document#bead`, or `file.tmx:line` for a TMX unit.
     pub fn reference(&self) -> String {
-        format!("{}#{}", self.doc, self.id)
+        match &self.at {
+            Some(at) => at.clone(),
+            None => format!("{}#{}", self.doc, self.id),
+        }
     }
 }
 
@@ -41,6 +47,15 @@ pub enum UnitsError {
         column: usize,
         message: String,
     },
+    /// A TMX file that cannot be read (the file, line and column are in the message).
+    #[error(transparent)]
+    Tmx(#[from] crate::tm::TmError),
+    /// A TMX file none of whose units has a Chinese side.
+    #[error(
+        "{path}: no translation unit has a Chinese side (a <tuv> with xml:lang zh, zh-CN, zh-TW …); \
+         {skipped} units skipped"
+    )]
+    NoChinese { path: PathBuf, skipped: usize },
 }
 
 /// The units of an alignment: beads with both sides non-empty, numbered as in the exports.
@@ -55,6 +70,7 @@ pub fn from_alignment(doc: &str, al: &Alignment) -> Vec<Unit> {
             id,
             zh: al.zh_text(b),
             en: al.en_text(b),
+            at: None,
         })
         .collect()
 }
@@ -84,6 +100,7 @@ pub fn parse_json(doc: &str, text: &str) -> Result<Vec<Unit>, serde_json::Error>
             id: b.id,
             zh: b.zh,
             en: b.en,
+            at: None,
         })
         .collect())
 }
@@ -104,6 +121,49 @@ pub fn read_json(path: &Path) -> Result<Vec<Unit>, UnitsError> {
         crate::text::decode(&bytes).map_err(|_| json_err(0, 0, "not valid UTF-8".to_string()))?;
     parse_json(&doc_name(path, None), &text)
         .map_err(|e| json_err(e.line(), e.column(), e.to_string()))
+}
+
+/// Reads the units of a TMX file (1.1 to 1.4b, UTF-8 or UTF-16) in a stream: in each `<tu>`,
+/// the Chinese `<tuv>` (language `zh` or `zh-…`) and the first `<tuv>` in another language,
+/// whichever of them is the TMX source, so that English → Chinese memories read as well;
+/// inline tags are stripped. Units without a Chinese side or with an empty side are skipped;
+/// a file where that leaves nothing is an error.
+///
+/// Each unit's document is its `x-document` property (as `amur align` and `amur batch`
+/// write it), else the file's stem; its number is its position in the file (0-based) and its
+/// reference `file.tmx:line`.
+pub fn read_tmx(path: &Path) -> Result<Vec<Unit>, UnitsError> {
+    let opts = crate::tm::ReadOptions {
+        src_lang: Some("zh".to_string()),
+        ..crate::tm::ReadOptions::default()
+    };
+    let mut reader = crate::tm::Reader::open(path, &opts)?;
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let stem = doc_name(path, None);
+    let mut units = Vec::new();
+    for unit in reader.by_ref() {
+        let unit = unit?;
+        if unit.source.trim().is_empty() || unit.target.trim().is_empty() {
+            continue;
+        }
+        units.push(Unit {
+            doc: unit.prop("x-document").unwrap_or(&stem).to_string(),
+            id: units.len(),
+            at: Some(format!("{file}:{}", unit.line)),
+            zh: unit.source,
+            en: unit.target,
+        });
+    }
+    if units.is_empty() && reader.skipped() > 0 {
+        return Err(UnitsError::NoChinese {
+            path: path.into(),
+            skipped: reader.skipped(),
+        });
+    }
+    Ok(units)
 }
 
 /// A short document name for references: the file stem (`001.txt` → `001`), or, when the two
@@ -181,10 +241,60 @@ mod tests {
                 doc: "x".into(),
                 id: 0,
                 zh: "伯力。".into(),
-                en: "Khabarovsk.".into()
+                en: "Khabarovsk.".into(),
+                at: None,
             }]
         );
         assert!(parse_json("x", "{\"beads\": 3}").is_err());
+    }
+
+    #[test]
+    fn tmx_units_take_the_chinese_side_whichever_is_the_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("memo.tmx");
+        std::fs::write(
+            &path,
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="en-US" segtype="sentence" datatype="plaintext"
+ adminlang="en" o-tmf="x" creationtool="t" creationtoolversion="1"/>
+<body>
+<tu><tuv xml:lang="en-US"><seg>A telegram from Khabarovsk.</seg></tuv>
+<tuv xml:lang="zh-TW"><seg>伯力<ph>&lt;b/&gt;</ph>來電。</seg></tuv></tu>
+<tu><prop type="x-document">minutes</prop>
+<tuv xml:lang="zh-CN"><seg>照会。</seg></tuv><tuv xml:lang="en-GB"><seg>A note.</seg></tuv></tu>
+<tu><tuv xml:lang="en-US"><seg>English only.</seg></tuv><tuv xml:lang="fr"><seg>Anglais.</seg></tuv></tu>
+<tu><tuv xml:lang="zh-CN"><seg> </seg></tuv><tuv xml:lang="en-US"><seg>Blank Chinese.</seg></tuv></tu>
+</body></tmx>
+"#,
+        )
+        .unwrap();
+        let units = read_tmx(&path).unwrap();
+        assert_eq!(units.len(), 2, "{units:?}");
+        assert_eq!(units[0].zh, "伯力來電。");
+        assert_eq!(units[0].en, "A telegram from Khabarovsk.");
+        assert_eq!(units[0].doc, "memo");
+        assert_eq!(units[0].reference(), "memo.tmx:5");
+        assert_eq!((units[1].doc.as_str(), units[1].id), ("minutes", 1));
+        assert_eq!(units[1].reference(), "memo.tmx:7");
+
+        let english = dir.path().join("english.tmx");
+        std::fs::write(
+            &english,
+            r#"<tmx version="1.4"><header srclang="en"/><body>
+<tu><tuv xml:lang="en"><seg>One.</seg></tuv><tuv xml:lang="fr"><seg>Un.</seg></tuv></tu>
+</body></tmx>"#,
+        )
+        .unwrap();
+        let err = read_tmx(&english).unwrap_err().to_string();
+        assert!(
+            err.contains("english.tmx: no translation unit has a Chinese side"),
+            "{err}"
+        );
+
+        let broken = dir.path().join("broken.tmx");
+        std::fs::write(&broken, "<tmx version=\"1.4\"><body>\n<tu><tuv>").unwrap();
+        let err = read_tmx(&broken).unwrap_err().to_string();
+        assert!(err.contains("broken.tmx:"), "{err}");
     }
 
     #[test]
