@@ -207,3 +207,36 @@ pub fn md_of(paragraphs: &[String]) -> Vec<u8> {
     }
     out.into_bytes()
 }
+
+/// A character device `major:minor` (1:3 null, 1:7 full) that a test may write to without
+/// risk: for root, who could replace a node in /dev should amur ever rename over devices, a
+/// fresh node in `dir` made with mknod; for anyone else the one in /dev, which they cannot
+/// replace. `None` when neither can be had.
+#[cfg(unix)]
+pub fn char_device(
+    dir: &std::path::Path,
+    name: &str,
+    major: u32,
+    minor: u32,
+) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let root = std::fs::metadata("/proc/self").map_or(true, |m| m.uid() == 0);
+    let path = if root {
+        let p = dir.join(name);
+        let made = std::process::Command::new("mknod")
+            .arg(&p)
+            .args(["c", &major.to_string(), &minor.to_string()])
+            .status();
+        made.ok()?.success().then_some(p)?
+    } else {
+        std::path::Path::new("/dev").join(name)
+    };
+    is_char_device(&path).then_some(path)
+}
+
+/// Whether `path` itself (not what a link points to) is a character device.
+#[cfg(unix)]
+pub fn is_char_device(path: &std::path::Path) -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+}
