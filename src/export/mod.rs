@@ -227,7 +227,7 @@ fn check_beads(al: &Alignment) -> io::Result<()> {
 }
 
 /// Confidence as text: 3 decimals, or 2 when the third is zero ("0.93", "0.925", "1.00").
-fn fmt_confidence(c: f64) -> String {
+pub(crate) fn fmt_confidence(c: f64) -> String {
     let s = format!("{:.3}", round_confidence(c));
     match s.strip_suffix('0') {
         Some(short) if s.contains('.') => short.to_string(),
