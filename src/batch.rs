@@ -17,6 +17,7 @@
 use crate::bead::Alignment;
 use crate::document::ReadOptions;
 use crate::export::{self, ExportError, ExportOptions, Format};
+use crate::formats;
 use crate::pair;
 use crate::pipeline::Config;
 use crate::text::{self, TextError};
@@ -46,11 +47,11 @@ pub enum BatchError {
     #[error(transparent)]
     Text(#[from] TextError),
     #[error(transparent)]
-    Format(#[from] crate::formats::FormatError),
+    Format(#[from] formats::FormatError),
     #[error(transparent)]
     Export(#[from] ExportError),
     #[error(
-        "{0}: no document pairs found (expected zh/NAME.txt with en/NAME.txt, or NAME.zh.txt with NAME.en.txt)"
+        "{0}: no document pairs found (expected zh/NAME.EXT with en/NAME.EXT, or NAME.zh.EXT with NAME.en.EXT; EXT: txt, docx, odt, html, htm, xhtml, md, markdown)"
     )]
     NoPairs(PathBuf),
     #[error("{path}: line {line}: {why}")]
@@ -64,6 +65,15 @@ pub enum BatchError {
     #[error("pair {name:?} is listed twice: {first} and {second}")]
     Duplicate {
         name: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error(
+        "pair {name:?} has two {language} files, {first} and {second}: keep one, or list the pairs in a manifest"
+    )]
+    Ambiguous {
+        name: String,
+        language: &'static str,
         first: PathBuf,
         second: PathBuf,
     },
@@ -107,24 +117,31 @@ pub fn pairs_from(input: &Path) -> Result<Input, BatchError> {
     }
 }
 
-/// Pairs in a directory, matched by name: `zh/NAME.txt` with `en/NAME.txt`, and
-/// `NAME.zh.txt` with `NAME.en.txt` (both layouts may be mixed). A file without its partner
-/// is a warning; hidden files are ignored.
+/// Pairs in a directory, matched by name: `zh/NAME.EXT` with `en/NAME.EXT`, and
+/// `NAME.zh.EXT` with `NAME.en.EXT` (both layouts may be mixed), where EXT is any extension
+/// amur reads ([`formats::EXTENSIONS`]: txt, docx, odt, html, htm, xhtml, md, markdown) and may
+/// differ between the two sides (`zh/001.docx` with `en/001.md`). A file without its partner
+/// is a warning; two files for the same name on one side (`zh/001.txt` and `zh/001.docx`) are
+/// an error naming both; hidden files and other extensions are ignored.
 pub fn discover(dir: &Path) -> Result<Input, BatchError> {
     let mut sides: [BTreeMap<String, PathBuf>; 2] = Default::default();
-    for (k, lang) in ["zh", "en"].into_iter().enumerate() {
+    for (k, (lang, language)) in [("zh", "Chinese"), ("en", "English")]
+        .into_iter()
+        .enumerate()
+    {
         let sub = dir.join(lang);
         if sub.is_dir() {
-            for (name, path) in txt_files(&sub)? {
-                if let Some(stem) = name.strip_suffix(".txt") {
-                    insert(&mut sides[k], stem, path)?;
+            for (name, path) in document_files(&sub)? {
+                if let Some(stem) = formats::document_stem(&name) {
+                    insert(&mut sides[k], language, stem, path)?;
                 }
             }
         }
-        let suffix = format!(".{lang}.txt");
-        for (name, path) in txt_files(dir)? {
-            if let Some(stem) = name.strip_suffix(&suffix) {
-                insert(&mut sides[k], stem, path)?;
+        let suffix = format!(".{lang}");
+        for (name, path) in document_files(dir)? {
+            let stem = formats::document_stem(&name).and_then(|s| s.strip_suffix(&suffix));
+            if let Some(stem) = stem.filter(|s| !s.is_empty()) {
+                insert(&mut sides[k], language, stem, path)?;
             }
         }
     }
@@ -158,28 +175,35 @@ pub fn discover(dir: &Path) -> Result<Input, BatchError> {
     Ok(input)
 }
 
-/// The `.txt` files directly in `dir` (file name, path), hidden ones left out.
-fn txt_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, BatchError> {
+/// The files directly in `dir` with an extension amur reads (file name, path), sorted by
+/// name, hidden ones left out.
+fn document_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, BatchError> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
         let entry = entry.map_err(io_err(dir))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || !name.ends_with(".txt") || !entry.path().is_file() {
+        if name.starts_with('.')
+            || formats::document_stem(&name).is_none()
+            || !entry.path().is_file()
+        {
             continue;
         }
         out.push((name, entry.path()));
     }
+    out.sort();
     Ok(out)
 }
 
 fn insert(
     side: &mut BTreeMap<String, PathBuf>,
+    language: &'static str,
     name: &str,
     path: PathBuf,
 ) -> Result<(), BatchError> {
     if let Some(first) = side.get(name) {
-        return Err(BatchError::Duplicate {
+        return Err(BatchError::Ambiguous {
             name: name.to_string(),
+            language,
             first: first.clone(),
             second: path,
         });
@@ -189,8 +213,9 @@ fn insert(
 }
 
 /// Reads a manifest: one pair per line, `zh path<TAB>en path<TAB>name`. The name may be left
-/// out (then it is the Chinese file's name without `.txt` or `.zh.txt`); relative paths are relative to
-/// the manifest's directory; blank lines and lines starting with `#` are skipped.
+/// out (then it is the Chinese file's name without its extension and `.zh`: `a.zh.docx`
+/// gives `a`); relative paths are relative to the manifest's directory; blank lines and lines
+/// starting with `#` are skipped.
 pub fn read_manifest(path: &Path) -> Result<Vec<Pair>, BatchError> {
     let text = text::read_file(path)?;
     let base = path.parent().unwrap_or(Path::new(""));
@@ -228,7 +253,7 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Pair>, BatchError> {
             None => {
                 let file = zh.file_name().map(|f| f.to_string_lossy().into_owned());
                 let file = file.unwrap_or_default();
-                let stem = file.strip_suffix(".txt").unwrap_or(&file);
+                let stem = formats::document_stem(&file).unwrap_or(&file);
                 stem.strip_suffix(".zh").unwrap_or(stem).to_string()
             }
         };
@@ -986,7 +1011,13 @@ mod tests {
         assert!(input.warnings[0].contains("002.txt"));
 
         std::fs::write(d.join("001.zh.txt"), "x\n").unwrap();
-        assert!(matches!(discover(d), Err(BatchError::Duplicate { .. })));
+        let err = discover(d).unwrap_err();
+        assert!(matches!(err, BatchError::Ambiguous { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("two Chinese files") && msg.contains("001.zh.txt"),
+            "{msg}"
+        );
         let empty = tempfile::tempdir().unwrap();
         assert!(matches!(
             discover(empty.path()),
@@ -995,17 +1026,81 @@ mod tests {
     }
 
     #[test]
+    fn directories_match_pairs_whatever_the_extensions() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("zh")).unwrap();
+        std::fs::create_dir_all(d.join("en")).unwrap();
+        for f in [
+            "zh/001.html",
+            "en/001.md",
+            "002.zh.docx",
+            "002.en.ODT",
+            "zh/003.htm",
+            "en/003.txt",
+            "zh/004.pdf",
+            "en/004.txt",
+            "005.zh.markdown",
+            "005.en.xhtml",
+            "zh/.006.docx",
+            "en/006.docx",
+            "en/.zh",
+            ".zh.txt",
+        ] {
+            std::fs::write(d.join(f), "x\n").unwrap();
+        }
+        let input = discover(d).unwrap();
+        let got: Vec<(&str, PathBuf, PathBuf)> = input
+            .pairs
+            .iter()
+            .map(|p| (p.name.as_str(), p.zh.clone(), p.en.clone()))
+            .collect();
+        let want = |n, zh: &str, en: &str| (n, d.join(zh), d.join(en));
+        assert_eq!(
+            got,
+            [
+                want("001", "zh/001.html", "en/001.md"),
+                want("002", "002.zh.docx", "002.en.ODT"),
+                want("003", "zh/003.htm", "en/003.txt"),
+                want("005", "005.zh.markdown", "005.en.xhtml"),
+            ]
+        );
+        // zh/004.pdf is not a document amur reads; its English file has no partner.
+        assert_eq!(input.warnings.len(), 2, "{:?}", input.warnings);
+        assert!(
+            input.warnings[0].contains("004.txt"),
+            "{:?}",
+            input.warnings
+        );
+        assert!(
+            input.warnings[1].contains("006.docx"),
+            "{:?}",
+            input.warnings
+        );
+
+        std::fs::write(d.join("en/002.txt"), "x\n").unwrap();
+        let msg = discover(d).unwrap_err().to_string();
+        assert!(
+            msg.contains("two English files")
+                && msg.contains("002.en.ODT")
+                && msg.contains("en/002.txt"),
+            "{msg}"
+        );
+    }
+
+    #[test]
     fn manifests_resolve_paths_and_names() {
         let dir = tempfile::tempdir().unwrap();
         let m = dir.path().join("list.tsv");
         std::fs::write(
             &m,
-            "# zh\ten\tname\n\nb/zh.txt\tb/en.txt\tbeta\n/abs/a.zh.txt\t/abs/a-en.txt\n",
+            "# zh\ten\tname\n\nb/zh.txt\tb/en.txt\tbeta\n/abs/a.zh.txt\t/abs/a-en.txt\nc.zh.docx\tc.en.md\n",
         )
         .unwrap();
         let pairs = read_manifest(&m).unwrap();
-        assert_eq!(pairs.len(), 2);
+        assert_eq!(pairs.len(), 3);
         assert_eq!(pairs[0].name, "a");
+        assert_eq!(pairs[2].name, "c");
         assert_eq!(pairs[0].zh, PathBuf::from("/abs/a.zh.txt"));
         assert_eq!(pairs[1].name, "beta");
         assert_eq!(pairs[1].en, dir.path().join("b/en.txt"));

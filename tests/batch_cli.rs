@@ -1,6 +1,11 @@
 //! Runs `amur batch` on small pair directories built from the bundled samples: parallel
-//! runs, a failing pair, resume, shards and their merge, manifests.
+//! runs, a failing pair, resume, shards and their merge, manifests, pairs of docx, odt, html
+//! and md files.
 
+mod common;
+
+use common::{docx_of, html_of, md_of, odt_of};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -325,6 +330,98 @@ fn a_pair_of_unrelated_documents_is_flagged_in_the_summary() {
     );
     let printed = String::from_utf8(o.stdout).unwrap();
     assert!(printed.contains("look unrelated  1 ("), "{printed}");
+}
+
+/// The beads of a JSON output without their confidences, which vary a little from run to run.
+fn beads_of(path: &Path) -> Value {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    for b in v["beads"].as_array_mut().unwrap() {
+        b.as_object_mut().unwrap().remove("confidence");
+    }
+    v
+}
+
+#[test]
+fn pairs_of_any_readable_format_are_matched_by_name_and_align_as_the_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paragraphs = |side: &str| {
+        let text = std::fs::read_to_string(sample("report-modern", side)).unwrap();
+        let joiner = if side.starts_with("zh") { "" } else { " " };
+        amur::text::paragraphs(&text, joiner)
+    };
+    let (zh, en) = (paragraphs("zh.txt"), paragraphs("en.txt"));
+
+    // The text pair, once.
+    let text_dir = tmp.path().join("text");
+    for side in ["zh", "en"] {
+        std::fs::create_dir_all(text_dir.join(side)).unwrap();
+        std::fs::copy(
+            sample("report-modern", &format!("{side}.txt")),
+            text_dir.join(side).join("001.txt"),
+        )
+        .unwrap();
+    }
+    let text_out = tmp.path().join("text-out");
+    let o = amur(&[
+        "batch",
+        s(&text_dir),
+        "-o",
+        s(&text_out),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = beads_of(&text_out.join("001.json"));
+    assert!(!expected["beads"].as_array().unwrap().is_empty());
+
+    // The same pair in other formats, in both layouts, the extensions differing per side.
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir_all(docs.join("zh")).unwrap();
+    std::fs::create_dir_all(docs.join("en")).unwrap();
+    for (name, bytes) in [
+        ("zh/001.html", html_of(&zh)),
+        ("en/001.md", md_of(&en)),
+        ("002.zh.docx", docx_of(&zh)),
+        ("002.en.odt", odt_of(&en, "")),
+        ("zh/003.md", md_of(&zh)),
+        ("en/003.htm", html_of(&en)),
+        ("004.zh.odt", odt_of(&zh, "")),
+        ("004.en.DOCX", docx_of(&en)),
+        ("notes.pdf", b"%PDF-1.4".to_vec()),
+    ] {
+        std::fs::write(docs.join(name), bytes).unwrap();
+    }
+    let out = tmp.path().join("docs-out");
+    let o = amur(&["batch", s(&docs), "-o", s(&out), "--format", "json", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).is_empty(),
+        "no warnings expected: {}",
+        stderr(&o)
+    );
+    let rows = summary_rows(&out);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    for (name, status) in &rows {
+        assert_eq!(status, "ok", "{name}");
+        assert_eq!(
+            beads_of(&out.join(format!("{name}.json"))),
+            expected,
+            "pair {name} aligns differently from the text files"
+        );
+    }
+
+    // Two files with one name on a side: an error naming both, nothing aligned.
+    std::fs::write(docs.join("zh/002.txt"), "第一句。\n").unwrap();
+    let again = tmp.path().join("again");
+    let o = amur(&["batch", s(&docs), "-o", s(&again)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("two Chinese files") && err.contains("002.zh.docx") && err.contains("002.txt"),
+        "{err}"
+    );
+    assert!(!again.join("summary.tsv").exists());
 }
 
 /// Term pairs (zh, en) of a TSV term list.

@@ -1,6 +1,8 @@
 //! Runs the `amur` binary as a user would: align the bundled samples, write every format,
 //! and check the error paths.
 
+mod common;
+
 use amur::eval;
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -220,6 +222,68 @@ fn an_unwritable_output_fails_and_leaves_nothing_behind() {
     assert!(!out.exists());
     assert!(
         std::fs::read_dir(dir.path()).unwrap().count() == 0,
+        "no temp file left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_are_written_in_place_and_symlinks_stay_links() {
+    use common::{char_device, is_char_device};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (zh, en) = (
+        sample("report-modern", "zh.txt"),
+        sample("report-modern", "en.txt"),
+    );
+    let align_to = |out: &std::path::Path| {
+        amur(&[
+            "align",
+            &zh,
+            &en,
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "tmx",
+            "-q",
+        ])
+    };
+    if let Some(null) = char_device(d, "null", 1, 3) {
+        let o = align_to(&null);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(is_char_device(&null), "{} was replaced", null.display());
+    }
+    if let Some(full) = char_device(d, "full", 1, 7) {
+        let o = align_to(&full);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert!(
+            err.contains(full.to_str().unwrap())
+                && err.matches("No space left on device").count() == 1,
+            "{err}"
+        );
+        assert!(is_char_device(&full), "{} was replaced", full.display());
+    }
+
+    // A symlink stays a symlink; the file it points to gets the output.
+    std::fs::create_dir(d.join("real")).unwrap();
+    let target = d.join("real").join("out.tmx");
+    std::fs::write(&target, "old").unwrap();
+    let link = d.join("link.tmx");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = align_to(&link);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let tmx = std::fs::read_to_string(&target).unwrap();
+    assert!(tmx.starts_with("<?xml") && tmx.contains("<tu"), "{tmx}");
+    assert_eq!(
+        std::fs::read_dir(d.join("real")).unwrap().count(),
+        1,
         "no temp file left"
     );
 }

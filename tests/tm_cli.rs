@@ -173,6 +173,54 @@ fn convert_round_trips_through_every_format() {
 }
 
 #[test]
+fn convert_reads_an_alignment_json_as_align_writes_its_tmx() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora/report-modern");
+    let (zh, en) = (sample.join("zh.txt"), sample.join("en.txt"));
+    let json = dir.path().join("sample.json");
+    let tmx = dir.path().join("sample.tmx");
+    for out in [&json, &tmx] {
+        let args = [
+            "align",
+            path_str(&zh),
+            path_str(&en),
+            "-o",
+            path_str(out),
+            "-q",
+        ];
+        run(0, &args);
+    }
+    let converted = dir.path().join("converted.tmx");
+    let o = run(
+        0,
+        &["tm", "convert", path_str(&json), "-o", path_str(&converted)],
+    );
+    let from_align = units(&tmx);
+    let from_json = units(&converted);
+    assert!(!from_json.is_empty());
+    assert_eq!(pairs(&from_json), pairs(&from_align));
+    assert!(
+        stderr(&o).contains(&format!("{} units written", from_json.len())),
+        "{}",
+        stderr(&o)
+    );
+    for (a, b) in from_json.iter().zip(&from_align) {
+        assert_eq!((&a.src_lang, &a.tgt_lang), (&b.src_lang, &b.tgt_lang));
+        assert_eq!(a.prop("x-bead"), b.prop("x-bead"));
+        assert_eq!(a.prop("x-source-paragraph"), b.prop("x-source-paragraph"));
+        assert!(a.confidence().is_some());
+    }
+    // To TSV as well; a JSON that is neither shape is an error naming the file.
+    let tsv = dir.path().join("sample.tsv");
+    run(0, &["tm", "convert", path_str(&json), "-o", path_str(&tsv)]);
+    assert_eq!(pairs(&units(&tsv)), pairs(&from_align));
+    let odd = dir.path().join("odd.json");
+    std::fs::write(&odd, r#"{"beads": 3}"#).unwrap();
+    let o = run(1, &["tm", "convert", path_str(&odd), "-o", path_str(&tsv)]);
+    assert!(stderr(&o).contains("odd.json"), "{}", stderr(&o));
+}
+
+#[test]
 fn convert_to_stdout_with_tags_kept_or_stripped() {
     let trados = data("trados-utf16.tmx");
     let o = run(

@@ -32,7 +32,8 @@ use std::time::Instant;
 pub struct Args {
     #[command(subcommand)]
     command: Option<Sub>,
-    /// A directory of pairs (zh/NAME.txt with en/NAME.txt, or NAME.zh.txt with NAME.en.txt),
+    /// A directory of pairs (zh/NAME.EXT with en/NAME.EXT, or NAME.zh.EXT with NAME.en.EXT;
+    /// EXT is txt, docx, odt, html, htm, xhtml, md or markdown, and may differ per side),
     /// or a manifest: a TSV file of `zh path<TAB>en path<TAB>name` lines (paths relative to it).
     #[arg(required = true)]
     input: Option<PathBuf>,

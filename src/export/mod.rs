@@ -227,7 +227,7 @@ fn check_beads(al: &Alignment) -> io::Result<()> {
 }
 
 /// Confidence as text: 3 decimals, or 2 when the third is zero ("0.93", "0.925", "1.00").
-fn fmt_confidence(c: f64) -> String {
+pub(crate) fn fmt_confidence(c: f64) -> String {
     let s = format!("{:.3}", round_confidence(c));
     match s.strip_suffix('0') {
         Some(short) if s.contains('.') => short.to_string(),
@@ -259,24 +259,91 @@ pub enum ExportError {
 /// `write`) no file at `path` is created or changed, and the temporary file is removed.
 ///
 /// On Unix a new file gets the usual permissions (0666 less the umask, not tempfile's 0600) and
-/// a replaced file keeps its permissions. A symlink at `path` is replaced, not followed.
+/// a replaced file keeps its permissions.
+///
+/// What is at `path` is kept as it is:
+///
+/// * a symlink stays a symlink: the file it points to (through any chain of links, created if
+///   missing) is written atomically, beside itself;
+/// * something that is neither a regular file nor a directory (a device such as `/dev/null`
+///   or `/dev/full`, a FIFO, `/dev/stdout`) is written directly, without temporary file or
+///   rename, and every write error is reported (`/dev/full`: no space left on device). What
+///   was written before an error cannot be taken back there.
 pub fn write_file(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), ExportError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    // `metadata` follows links, also the kernel's own (`/dev/stdout` → `/proc/self/fd/1`).
+    match fs::metadata(path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => write_in_place(path, write),
+        _ => write_atomically(&link_target(path)?, path, write),
+    }
+}
+
+/// The file a chain of symlinks at `path` ends in (which may not exist); `path` itself when it
+/// is no symlink.
+fn link_target(path: &Path) -> Result<PathBuf, ExportError> {
+    let mut target = path.to_path_buf();
+    // As many links as Linux follows (MAXSYMLINKS) before it gives up with ELOOP.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&target) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let next = fs::read_link(&target).map_err(|source| ExportError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                target = match target.parent() {
+                    Some(dir) => dir.join(next),
+                    None => next,
+                };
+            }
+            _ => return Ok(target),
+        }
+    }
+    Err(ExportError::Write {
+        path: path.to_path_buf(),
+        source: io::Error::other("too many levels of symbolic links"),
+    })
+}
+
+/// Writes `write`'s output straight into the existing non-regular file `path` (a device, a
+/// FIFO): no temporary file, no fsync (devices and FIFOs refuse it).
+fn write_in_place(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), ExportError> {
     let werr = |source| ExportError::Write {
         path: path.to_path_buf(),
         source,
     };
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(werr)?;
+    let mut buf = BufWriter::new(file);
+    write(&mut buf).map_err(werr)?;
+    buf.flush().map_err(werr)
+}
+
+/// Writes `target` (no symlink) atomically; errors name `shown`, the path the user gave.
+fn write_atomically(
+    target: &Path,
+    shown: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), ExportError> {
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let werr = |source| ExportError::Write {
+        path: shown.to_path_buf(),
+        source,
+    };
     let mut tmp = temp_file_in(dir).map_err(|source| ExportError::TempFile {
-        path: path.to_path_buf(),
+        path: shown.to_path_buf(),
         source,
     })?;
-    if let Ok(meta) = fs::symlink_metadata(path)
+    if let Ok(meta) = fs::symlink_metadata(target)
         && meta.is_file()
     {
         tmp.as_file()
@@ -289,8 +356,8 @@ pub fn write_file(
         buf.flush().map_err(werr)?;
     }
     tmp.as_file().sync_all().map_err(werr)?;
-    tmp.persist(path).map_err(|e| ExportError::Rename {
-        path: path.to_path_buf(),
+    tmp.persist(target).map_err(|e| ExportError::Rename {
+        path: shown.to_path_buf(),
         source: e.error,
     })?;
     sync_dir(dir);
@@ -483,6 +550,105 @@ pub(crate) mod tests {
         let err = write_file(&path, |w| w.write_all(b"x")).unwrap_err();
         assert!(matches!(err, ExportError::TempFile { .. }));
         assert!(err.to_string().contains("out.tsv"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_stays_a_symlink_and_its_target_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir(d.join("real")).unwrap();
+        fs::write(d.join("real/out.tmx"), "old").unwrap();
+        // A relative link to a relative link, both resolved from their own directories.
+        std::os::unix::fs::symlink("real/out.tmx", d.join("first")).unwrap();
+        std::os::unix::fs::symlink("first", d.join("link.tmx")).unwrap();
+        write_file(&d.join("link.tmx"), |w| w.write_all(b"new")).unwrap();
+        for link in ["link.tmx", "first"] {
+            let meta = fs::symlink_metadata(d.join(link)).unwrap();
+            assert!(meta.file_type().is_symlink(), "{link} was replaced");
+        }
+        assert_eq!(fs::read_to_string(d.join("real/out.tmx")).unwrap(), "new");
+        assert_eq!(fs::read_dir(d.join("real")).unwrap().count(), 1);
+
+        // A dangling link: its target is created.
+        std::os::unix::fs::symlink("real/new.tsv", d.join("dangling")).unwrap();
+        write_file(&d.join("dangling"), |w| w.write_all(b"x")).unwrap();
+        assert!(
+            fs::symlink_metadata(d.join("dangling"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(d.join("real/new.tsv")).unwrap(), "x");
+
+        // A loop is an error naming the path, and nothing is written.
+        std::os::unix::fs::symlink("loop-b", d.join("loop-a")).unwrap();
+        std::os::unix::fs::symlink("loop-a", d.join("loop-b")).unwrap();
+        let err = write_file(&d.join("loop-a"), |w| w.write_all(b"x")).unwrap_err();
+        assert!(err.to_string().contains("loop-a"), "{err}");
+        assert!(
+            fs::symlink_metadata(d.join("loop-a"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    /// A character device `major:minor` that a test may write to without risk: for root (who
+    /// could replace a node in /dev, should write_file ever rename over devices again) a fresh
+    /// node in `dir`, made with mknod; for anyone else the one in /dev. `None` when neither is
+    /// there.
+    #[cfg(unix)]
+    fn test_char_device(dir: &Path, name: &str, major: u32, minor: u32) -> Option<PathBuf> {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let is_char =
+            |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_char_device());
+        let root = fs::metadata("/proc/self").map_or(true, |m| m.uid() == 0);
+        let path = if root {
+            let p = dir.join(name);
+            let made = std::process::Command::new("mknod")
+                .arg(&p)
+                .args(["c", &major.to_string(), &minor.to_string()])
+                .status();
+            made.ok()?.success().then_some(p)?
+        } else {
+            Path::new("/dev").join(name)
+        };
+        is_char(&path).then_some(path)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_fifos_are_written_in_place() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let is_char =
+            |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_char_device());
+        if let Some(null) = test_char_device(dir.path(), "null", 1, 3) {
+            write_file(&null, |w| w.write_all(b"gone")).unwrap();
+            assert!(is_char(&null));
+        }
+        if let Some(full) = test_char_device(dir.path(), "full", 1, 7) {
+            let err = write_file(&full, |w| w.write_all(&[b'x'; 100_000])).unwrap_err();
+            assert!(
+                matches!(&err, ExportError::Write { source, .. } if source.raw_os_error() == Some(28)),
+                "{err}"
+            );
+            assert!(err.to_string().contains("full"), "{err}");
+            assert!(is_char(&full));
+        }
+        // A FIFO: written in place, read by another thread; it stays a FIFO.
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let reader = {
+                let fifo = fifo.clone();
+                std::thread::spawn(move || fs::read(fifo).unwrap())
+            };
+            write_file(&fifo, |w| w.write_all(b"through")).unwrap();
+            assert_eq!(reader.join().unwrap(), b"through");
+            assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+        }
     }
 
     #[cfg(unix)]

@@ -49,6 +49,20 @@ pub enum InputFormat {
     Md,
 }
 
+/// The file-name extensions amur reads as documents: `txt` and every one for which
+/// [`InputFormat::from_path`] chooses a format other than plain text (compared lowercased).
+pub const EXTENSIONS: &[&str] = &[
+    "txt", "docx", "odt", "html", "htm", "xhtml", "md", "markdown",
+];
+
+/// A file name without its extension, if the extension is one of [`EXTENSIONS`] (any case)
+/// and something is left: `001.zh.docx` → `001.zh`, `notes.pdf` → none.
+pub fn document_stem(file_name: &str) -> Option<&str> {
+    let (stem, ext) = file_name.rsplit_once('.')?;
+    let known = EXTENSIONS.iter().any(|e| e.eq_ignore_ascii_case(ext));
+    (known && !stem.is_empty()).then_some(stem)
+}
+
 impl InputFormat {
     /// The format a file name asks for: `.docx`, `.odt`, `.html`/`.htm`/`.xhtml`,
     /// `.md`/`.markdown` (any case); plain text for everything else.

@@ -6,13 +6,15 @@
 //!   or a line break: they are written as spaces, and counted ([`Written::flattened`]).
 //! * CSV: a `source,target` header, quoted as RFC 4180 wants (the `csv` crate), so any text
 //!   survives. Read by the header's column names, in any order, any other columns ignored.
-//! * JSON: an array of `{"source": .., "target": ..}` objects, one per line.
+//! * JSON: an array of `{"source": .., "target": ..}` objects, one per line. Read also: amur's
+//!   alignment JSON (an object with `beads`, as `amur align -o x.json` and the review page's
+//!   Save write it), one unit per bead with both sides, as `amur align -o x.tmx` gives them.
 //!
 //! Tables are read as UTF-8 (a BOM is dropped) or UTF-16 with a BOM, as Excel's "Unicode text"
 //! is. TMX is read by [`Reader`](super::Reader) and written by the crate's TMX writer.
 //! Everything streams, but for reading JSON, which is parsed whole.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -43,6 +45,8 @@ enum Rows {
         target: usize,
     },
     Json(std::vec::IntoIter<Pair>),
+    /// The units of an alignment JSON, labelled and with their properties.
+    Alignment(std::vec::IntoIter<Unit>),
 }
 
 /// One unit as TSV/CSV/JSON rows hold it.
@@ -72,11 +76,18 @@ impl TableReader {
             },
             Format::Csv => csv_rows(path, file)?,
             Format::Json => {
-                let pairs: Vec<Pair> = serde_json::from_reader(file).map_err(|e| {
-                    let column = e.column() as u64;
-                    TmError::parse(path, e.line() as u64, column, json_message(&e))
-                })?;
-                Rows::Json(pairs.into_iter())
+                let mut file = file;
+                let mut text = String::new();
+                file.read_to_string(&mut text).map_err(io_err)?;
+                if text.trim_start().starts_with('{') {
+                    Rows::Alignment(alignment_units(path, &text, opts)?.into_iter())
+                } else {
+                    let pairs: Vec<Pair> = serde_json::from_str(&text).map_err(|e| {
+                        let column = e.column() as u64;
+                        TmError::parse(path, e.line() as u64, column, json_message(&e))
+                    })?;
+                    Rows::Json(pairs.into_iter())
+                }
             }
         };
         Ok(TableReader {
@@ -128,6 +139,8 @@ impl TableReader {
                     None => return Ok(None),
                     Some(p) => Some((p.source, p.target, 0)),
                 },
+                // Read whole units in `next`.
+                Rows::Alignment(_) => return Ok(None),
             };
             match row {
                 Some((s, t, line)) if !s.trim().is_empty() && !t.trim().is_empty() => {
@@ -147,6 +160,9 @@ impl Iterator for TableReader {
         if self.done {
             return None;
         }
+        if let Rows::Alignment(units) = &mut self.rows {
+            return units.next().map(Ok);
+        }
         let next = self.next_pair();
         self.done = !matches!(next, Ok(Some(_)));
         next.transpose().map(|r| {
@@ -160,6 +176,70 @@ impl Iterator for TableReader {
             })
         })
     }
+}
+
+/// The units of an amur alignment JSON, one per bead with both sides, as `amur align -o x.tmx`
+/// writes them (one unit per bead): the Chinese as source, the English as target, the bead's
+/// confidence (`x-confidence`), kind (`x-bead`) and first Chinese paragraph
+/// (`x-source-paragraph`), the JSON's document name (`x-document`) when it has one. A bead
+/// checked on the review page has confidence 1 and `x-checked` = `yes`, as in the page's TMX. Labelled with the languages of `opts`, else zh-CN (zh-TW for traditional
+/// Chinese) and en-US.
+fn alignment_units(path: &Path, text: &str, opts: &ReadOptions) -> Result<Vec<Unit>, TmError> {
+    let review = crate::review::read_json(text).map_err(|e| match e {
+        crate::review::ReadError::Json(e) => TmError::parse(
+            path,
+            e.line() as u64,
+            e.column() as u64,
+            format!("not an amur alignment JSON: {}", json_message(&e)),
+        ),
+        e => TmError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        },
+    })?;
+    let al = &review.alignment;
+    let src_lang = opts
+        .src_lang
+        .clone()
+        .unwrap_or_else(|| crate::pair::zh_lang_code(al).into());
+    let tgt_lang = opts.tgt_lang.clone().unwrap_or_else(|| "en-US".into());
+    let units = al
+        .beads
+        .iter()
+        .zip(review.checked.iter().chain(std::iter::repeat(&false)))
+        .filter(|(b, _)| !b.zh.is_empty() && !b.en.is_empty())
+        .map(|(b, &checked)| {
+            // As the review page's TMX has them: a checked bead is certain.
+            let confidence = if checked { 1.0 } else { b.confidence };
+            let mut props = vec![
+                (
+                    super::CONFIDENCE.to_string(),
+                    export::fmt_confidence(confidence),
+                ),
+                ("x-bead".to_string(), b.kind()),
+            ];
+            if let Some(first) = al.zh.get(b.zh.start) {
+                let paragraph = (first.paragraph + 1).to_string();
+                props.push(("x-source-paragraph".to_string(), paragraph));
+            }
+            if let Some(doc) = &review.document {
+                props.push(("x-document".to_string(), doc.clone()));
+            }
+            if checked {
+                props.push(("x-checked".to_string(), "yes".to_string()));
+            }
+            Unit {
+                source: al.zh_text(b),
+                target: al.en_text(b),
+                src_lang: src_lang.clone(),
+                tgt_lang: tgt_lang.clone(),
+                props,
+                line: 0,
+            }
+        })
+        .filter(|u| !u.source.trim().is_empty() && !u.target.trim().is_empty())
+        .collect();
+    Ok(units)
 }
 
 /// A TSV line as (source, target); `None` for a header line. A line without a tab, or with a
@@ -424,6 +504,71 @@ mod tests {
                 .0
                 .starts_with("[\n  {\"source\":")
         );
+    }
+
+    #[test]
+    fn alignment_json_is_read_one_unit_per_bead_with_both_sides() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.reviewed.json");
+        // As the review page saves it: sentences per side, checked flags, a document name.
+        std::fs::write(
+            &path,
+            r#"{"zh_sentences": 4, "en_sentences": 3, "document": "doc.txt", "beads": [
+              {"zh_ids": [0, 1], "en_ids": [0], "zh": "甲。乙。", "en": "A and B.",
+               "zh_texts": ["甲。", "乙。"], "zh_paragraphs": [1, 1], "confidence": 0.875,
+               "checked": true},
+              {"zh_ids": [2], "en_ids": [], "zh": "丙。", "en": "", "confidence": 0.5},
+              {"zh_ids": [], "en_ids": [1], "zh": "", "en": "D.", "confidence": 0.5},
+              {"zh_ids": [3], "en_ids": [2], "zh": "丁。", "en": "E.", "confidence": 0.625,
+               "zh_texts": ["丁。"], "zh_paragraphs": [2]}
+            ]}"#,
+        )
+        .unwrap();
+        let read = |opts: &ReadOptions| -> Vec<Unit> {
+            TableReader::open(&path, Format::Json, opts)
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let units = read(&ReadOptions::default());
+        assert_eq!(pairs(&units), [("甲。乙。", "A and B."), ("丁。", "E.")]);
+        assert_eq!(units[1].prop("x-confidence"), Some("0.625"));
+        assert_eq!(units[1].prop("x-checked"), None);
+        assert_eq!(units[1].prop("x-source-paragraph"), Some("2"));
+        let u = &units[0];
+        assert_eq!(
+            (u.src_lang.as_str(), u.tgt_lang.as_str()),
+            ("zh-CN", "en-US")
+        );
+        assert_eq!(u.prop("x-confidence"), Some("1.00"), "checked");
+        assert_eq!(u.prop("x-checked"), Some("yes"));
+        assert_eq!(u.prop("x-bead"), Some("2-1"));
+        assert_eq!(u.prop("x-document"), Some("doc.txt"));
+        assert_eq!(u.prop("x-source-paragraph"), Some("1"));
+        let opts = ReadOptions {
+            src_lang: Some("zh-HK".into()),
+            ..ReadOptions::default()
+        };
+        assert_eq!(read(&opts)[0].src_lang, "zh-HK");
+
+        // Beads that do not fit together: an error naming the file.
+        std::fs::write(
+            &path,
+            r#"{"zh_sentences": 2, "en_sentences": 1, "beads": [
+              {"zh_ids": [1], "en_ids": [0], "zh": "甲。", "en": "A."}]}"#,
+        )
+        .unwrap();
+        let e = TableReader::open(&path, Format::Json, &ReadOptions::default())
+            .err()
+            .unwrap();
+        assert!(matches!(e, TmError::Invalid { .. }), "{e}");
+        assert!(e.to_string().contains("x.reviewed.json"), "{e}");
+        // An object that is no alignment at all.
+        std::fs::write(&path, r#"{"source": "甲", "target": "A"}"#).unwrap();
+        let e = TableReader::open(&path, Format::Json, &ReadOptions::default())
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("not an amur alignment JSON"), "{e}");
     }
 
     #[test]

@@ -119,20 +119,26 @@ pub enum TmError {
         column: u64,
         message: String,
     },
+    /// The content is wrong, but not at one position (an alignment JSON whose beads do not
+    /// fit together).
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
 }
 
 impl TmError {
     /// The file the error is about.
     pub fn path(&self) -> &Path {
         match self {
-            TmError::Io { path, .. } | TmError::Parse { path, .. } => path,
+            TmError::Io { path, .. }
+            | TmError::Parse { path, .. }
+            | TmError::Invalid { path, .. } => path,
         }
     }
 
     /// Line and column, when the error has a position.
     pub fn position(&self) -> Option<(u64, u64)> {
         match self {
-            TmError::Io { .. } => None,
+            TmError::Io { .. } | TmError::Invalid { .. } => None,
             TmError::Parse { line, column, .. } => Some((*line, *column)),
         }
     }
