@@ -75,10 +75,15 @@ impl Default for Params {
 pub struct Features {
     /// Chinese sentence → word ids (with renderings) it contains.
     pub zh_words: Vec<Vec<u32>>,
+    /// Relative position (0..1, by characters) of each of `zh_words` in its sentence; NaN
+    /// where unknown (glossary terms, joined runs).
+    pub zh_pos: Vec<Vec<f32>>,
     /// Chinese sentence → every stem its words can render, sorted.
     pub zh_cover: Vec<Vec<u32>>,
     /// English sentence → content stems, sorted.
     pub en_stems: Vec<Vec<u32>>,
+    /// Relative position (0..1, by words) of each of `en_stems` in its sentence.
+    pub en_pos: Vec<Vec<f32>>,
     pub zh_len: Vec<f64>,
     pub en_len: Vec<f64>,
     pub zh_numbers: Vec<Vec<u64>>,
@@ -121,22 +126,43 @@ impl Features {
                 v
             })
             .collect();
-        let en_stems = en
+        let zh_pos = zh
+            .iter()
+            .zip(&zh_words)
+            .map(|(t, ids)| word_positions(t, ids, lex))
+            .collect();
+        let (en_stems, en_pos) = en
             .iter()
             .map(|s| {
-                let mut v: Vec<u32> = s
+                let n = s.words.len().max(1) as f32;
+                let mut v: Vec<(u32, f32)> = s
                     .words
                     .iter()
-                    .filter(|w| !w.stop)
-                    .filter_map(|w| lex.stems.get(&w.stem))
+                    .enumerate()
+                    .filter(|(_, w)| !w.stop)
+                    .filter_map(|(k, w)| lex.stems.get(&w.stem).map(|id| (id, (k as f32 + 0.5) / n)))
                     .collect();
-                v.sort_unstable();
-                v.dedup();
-                v
+                v.sort_by(|a, b| a.0.cmp(&b.0));
+                // One entry per stem, at the mean position of its occurrences.
+                let mut stems: Vec<u32> = Vec::with_capacity(v.len());
+                let mut pos: Vec<f32> = Vec::with_capacity(v.len());
+                let mut k = 0;
+                while k < v.len() {
+                    let mut e = k;
+                    while e < v.len() && v[e].0 == v[k].0 {
+                        e += 1;
+                    }
+                    stems.push(v[k].0);
+                    pos.push(v[k..e].iter().map(|x| x.1).sum::<f32>() / (e - k) as f32);
+                    k = e;
+                }
+                (stems, pos)
             })
-            .collect();
+            .unzip();
         Features {
             zh_words,
+            zh_pos,
+            en_pos,
             zh_cover,
             en_stems,
             zh_len: zh.iter().map(|s| s.chars as f64).collect(),
@@ -176,18 +202,22 @@ impl Features {
             .step_by(ke)
             .map(|s| s..(s + ke).min(er.end))
             .collect();
+        let zh_words: Vec<Vec<u32>> = zc
+            .iter()
+            .map(|r| union(&self.zh_words[r.clone()]))
+            .collect();
+        let en_stems: Vec<Vec<u32>> = ec
+            .iter()
+            .map(|r| union(&self.en_stems[r.clone()]))
+            .collect();
         Features {
-            zh_words: zc
-                .iter()
-                .map(|r| union(&self.zh_words[r.clone()]))
-                .collect(),
+            zh_pos: zh_words.iter().map(|w| vec![f32::NAN; w.len()]).collect(),
+            en_pos: en_stems.iter().map(|w| vec![f32::NAN; w.len()]).collect(),
+            zh_words,
+            en_stems,
             zh_cover: zc
                 .iter()
                 .map(|r| union(&self.zh_cover[r.clone()]))
-                .collect(),
-            en_stems: ec
-                .iter()
-                .map(|r| union(&self.en_stems[r.clone()]))
                 .collect(),
             zh_len: zc
                 .iter()
@@ -221,6 +251,25 @@ impl Features {
     }
 }
 
+/// The relative position (0..1, by characters) of each word id of a Chinese sentence: the mean
+/// centre of the tokens that carry it; NaN for ids no single token carries.
+fn word_positions(t: &ZhTokens, ids: &[u32], lex: &DocLexicon) -> Vec<f32> {
+    let total: usize = t.words.iter().map(|w| w.chars().count()).sum();
+    let mut sums = vec![(0.0f32, 0u32); ids.len()];
+    let mut at = 0usize;
+    for w in &t.words {
+        let n = w.chars().count();
+        if let Some(k) = lex.get(w).and_then(|id| ids.binary_search(&id).ok()) {
+            sums[k].0 += (at as f32 + n as f32 / 2.0) / total.max(1) as f32;
+            sums[k].1 += 1;
+        }
+        at += n;
+    }
+    sums.iter()
+        .map(|&(s, c)| if c == 0 { f32::NAN } else { s / c as f32 })
+        .collect()
+}
+
 /// Scores beads of one document pair.
 pub struct Scorer<'a> {
     pub features: &'a Features,
@@ -233,6 +282,10 @@ pub struct Scorer<'a> {
     /// English characters per Chinese character, and the variance of the length model.
     ratio: f64,
     variance: f64,
+    /// Penalties when one side of a bead closes (opens) a quotation and the other does not.
+    quote_pen: (f64, f64),
+    /// Per English span length: mean, 1/variance and log sd of a random span's length.
+    background: [(f64, f64, f64); SPAN],
     /// log prior of each shape, indexed like [`SHAPES`].
     log_prior: Vec<f64>,
     /// Quotation marks are evidence only when both texts use them (the King James Bible,
@@ -245,10 +298,14 @@ pub struct Scorer<'a> {
     /// Per English sentence: the stems that some Chinese sentence can render (at most 64),
     /// their miss evidence and gains, by Chinese span length.
     en_bits: Vec<Vec<u32>>,
+    /// Relative position of each of `en_bits` in its sentence.
+    en_bit_pos: Vec<Vec<f32>>,
     en_miss: Vec<[f64; SPAN]>,
     en_gain: Vec<Vec<[f64; SPAN]>>,
 }
 
+/// Sentence pairs of the largest bead scored position by position (2-4 is 8).
+const CELLS: usize = 8;
 /// Span lengths covered by the evidence tables (0..SPAN sentences).
 const SPAN: usize = 6;
 /// Words of a sentence that count as evidence (bits of a u64 mask).
@@ -269,6 +326,7 @@ pub const DEFAULT_PRIOR: &[f64] = &[
 
 impl<'a> Scorer<'a> {
     pub fn new(features: &'a Features, lex: &'a DocLexicon, params: Params) -> Scorer<'a> {
+        let quote_pen = (params.quote_miss, params.quote_miss * params.open_weight);
         let n_en = features.en_stems.len().max(1) as f64;
         let n_zh = features.zh_words.len().max(1) as f64;
         let mut word_hits = vec![0usize; lex.words.len()];
@@ -316,12 +374,26 @@ impl<'a> Scorer<'a> {
             stem_rate: stem_hits.iter().map(|&h| h as f64 / n_zh).collect(),
             ratio,
             variance: 0.0,
+            quote_pen,
+            background: {
+                let mean = en_total / n_en;
+                // At least the spread of a coefficient of variation of 1/2: a short text
+                // tells little about its sentence lengths.
+                let var = (features.en_len.iter().map(|l| (l - mean).powi(2)).sum::<f64>()
+                    / n_en)
+                    .max((mean / 2.0).powi(2));
+                std::array::from_fn(|n| {
+                    let v = (n.max(1) as f64 * var).max(1.0);
+                    (n as f64 * mean, 1.0 / v, 0.5 * v.ln())
+                })
+            },
             log_prior: Vec::new(),
             quotes_informative: uses_quotes(&features.zh_quote, &features.zh_opens)
                 && uses_quotes(&features.en_quote, &features.en_opens),
             zh_miss: Vec::new(),
             zh_gain: Vec::new(),
             en_bits: Vec::new(),
+            en_bit_pos: Vec::new(),
             en_miss: Vec::new(),
             en_gain: Vec::new(),
         };
@@ -342,6 +414,11 @@ impl<'a> Scorer<'a> {
     pub fn set_prior(&mut self, shares: &[f64]) {
         let total: f64 = shares.iter().sum();
         self.log_prior = shares.iter().map(|s| (s / total).max(1e-6).ln()).collect();
+    }
+
+    /// Sets the quotation penalties (closing, opening).
+    pub fn set_quote_penalties(&mut self, close: f64, open: f64) {
+        self.quote_pen = (close, open);
     }
 
     pub fn ratio(&self) -> f64 {
@@ -383,6 +460,19 @@ impl<'a> Scorer<'a> {
             zh_miss.push(miss);
             zh_gain.push(gains);
         }
+        let mut en_bit_pos = Vec::with_capacity(f.en_stems.len());
+        for (stems, pos) in f.en_stems.iter().zip(&f.en_pos) {
+            en_bit_pos.push(
+                stems
+                    .iter()
+                    .zip(pos)
+                    .filter(|(s, _)| self.stem_rate[**s as usize] > 0.0)
+                    .take(MAX_BITS)
+                    .map(|(_, p)| *p)
+                    .collect(),
+            );
+        }
+        self.en_bit_pos = en_bit_pos;
         let mut en_bits = Vec::with_capacity(f.en_stems.len());
         let mut en_miss = Vec::with_capacity(f.en_stems.len());
         let mut en_gain = Vec::with_capacity(f.en_stems.len());
@@ -479,17 +569,24 @@ impl<'a> Scorer<'a> {
         }
         let lz: f64 = f.zh_len[i0..i1].iter().sum();
         let le: f64 = f.en_len[j0..j1].iter().sum();
-        total += self.length_score(lz, le);
+        total += self.length_score(lz, le, j1 - j0);
         total += self.lexical(pairs, i0, i1, j0, j1);
         total += self.numbers(i0, i1, j0, j1);
         total += self.marks(i0, i1, j0, j1);
         total
     }
 
-    fn length_score(&self, lz: f64, le: f64) -> f64 {
+    fn length_score(&self, lz: f64, le: f64, ne: usize) -> f64 {
         let mean = (lz + le / self.ratio) / 2.0;
-        let delta = (le - self.ratio * lz) / (self.variance * mean.max(1.0)).sqrt();
-        log_two_tail(delta.abs())
+        let var = self.variance * mean.max(1.0);
+        let delta2 = (le - self.ratio * lz).powi(2) / var;
+        // Log-likelihood ratio: the length under the translation model against the length of
+        // a random span of `ne` English sentences of this document.
+        let (bmean, binv, bln) = self.background[ne.min(SPAN - 1)];
+        let bd = le - bmean;
+        // The background is a normal of the document's sentence lengths, whose tails are too
+        // thin for the rare very long sentence: its evidence is capped at three sds.
+        -0.5 * delta2 - 0.5 * fast_ln(var) + 0.5 * (bd * bd * binv).min(9.0) + bln
     }
 
     /// Log-odds of a match for a word whose rate per single sentence is `rate`, over a span
@@ -497,6 +594,9 @@ impl<'a> Scorer<'a> {
     /// Lexical evidence of a bead with both sides non-empty.
     pub fn lexical(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
         let (zl, el) = ((i1 - i0).min(SPAN - 1), (j1 - j0).min(SPAN - 1));
+        if zl > 1 || el > 1 {
+            return self.lexical_positional(pairs, i0, i1, j0, j1);
+        }
         let mut zh_masks = [0u64; SPAN];
         let mut en_masks = [0u64; SPAN];
         for i in i0..i1 {
@@ -516,6 +616,136 @@ impl<'a> Scorer<'a> {
                 + bit_sum(en_masks[(j - j0).min(SPAN - 1)], &self.en_gain[j], zl);
         }
         sum
+    }
+
+    /// Lexical evidence of a bead with more than one sentence on a side: a word matched in
+    /// one sentence of the other side counts as if that side were 1/π sentences long, where π
+    /// is the share of the word's translation expected in that sentence: by the sentence's
+    /// share of the side's length, and by where the word stands in its own side (translation
+    /// mostly keeps the order of a passage). With π = 1/n this is the plain span evidence.
+    fn lexical_positional(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
+        let f = self.features;
+        let (zl, el) = ((i1 - i0).min(SPAN - 1), (j1 - j0).min(SPAN - 1));
+        let (zn, en) = (i1 - i0, j1 - j0);
+        let mut sum: f64 = self.zh_miss[i0..i1].iter().map(|m| m[el]).sum::<f64>()
+            + self.en_miss[j0..j1].iter().map(|m| m[zl]).sum::<f64>();
+        if zn * en > CELLS {
+            return sum + self.lexical_plain(pairs, i0, i1, j0, j1);
+        }
+        // Match masks by cell (a, b) at a * en + b.
+        let (mut zm, mut em) = ([0u64; CELLS], [0u64; CELLS]);
+        let mut all = 0u64;
+        for a in 0..zn {
+            for b in 0..en {
+                let (z, e) = self.masks(pairs, i0 + a, j0 + b);
+                zm[a * en + b] = z;
+                em[a * en + b] = e;
+                all |= z | e;
+            }
+        }
+        if all == 0 {
+            return sum;
+        }
+        let zb = bounds(&f.zh_len[i0..i1]);
+        let eb = bounds(&f.en_len[j0..j1]);
+        for a in 0..zn {
+            let i = i0 + a;
+            let gains = &self.zh_gain[i];
+            let row = &zm[a * en..(a + 1) * en];
+            if en == 1 {
+                sum += bit_sum(row[0], gains, 1);
+                continue;
+            }
+            let pos = &f.zh_pos[i];
+            let (x0, w) = (zb[a], zb[a + 1] - zb[a]);
+            let mut seen = 0u64;
+            for (b, &cell) in row.iter().enumerate() {
+                // A word matched in several sentences counts where it fits best.
+                let mut m = cell & !seen;
+                seen |= cell;
+                while m != 0 {
+                    let k = m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    let g: [f64; SPAN] = gains[k];
+                    let x = x0 + w * pos[k];
+                    let mut pi = self.share(x, eb[b], eb[b + 1]);
+                    for (c, &later) in row.iter().enumerate().skip(b + 1) {
+                        if later >> k & 1 == 1 {
+                            pi = pi.max(self.share(x, eb[c], eb[c + 1]));
+                        }
+                    }
+                    sum += interpolate(&g, pi);
+                }
+            }
+        }
+        for b in 0..en {
+            let j = j0 + b;
+            let gains = &self.en_gain[j];
+            if zn == 1 {
+                sum += bit_sum(em[b], gains, 1);
+                continue;
+            }
+            let pos = &self.en_bit_pos[j];
+            let (y0, w) = (eb[b], eb[b + 1] - eb[b]);
+            let mut seen = 0u64;
+            for a in 0..zn {
+                let cell = em[a * en + b];
+                let mut m = cell & !seen;
+                seen |= cell;
+                while m != 0 {
+                    let k = m.trailing_zeros() as usize;
+                    m &= m - 1;
+                    let g: [f64; SPAN] = gains[k];
+                    let y = y0 + w * pos[k];
+                    let mut pi = self.share(y, zb[a], zb[a + 1]);
+                    for c in a + 1..zn {
+                        if em[c * en + b] >> k & 1 == 1 {
+                            pi = pi.max(self.share(y, zb[c], zb[c + 1]));
+                        }
+                    }
+                    sum += interpolate(&g, pi);
+                }
+            }
+        }
+        sum
+    }
+
+    /// The gains of a bead's matches with every sentence of a side equally likely (misses
+    /// not included): the evidence of a word matched anywhere in a span of n sentences.
+    fn lexical_plain(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
+        let (zl, el) = ((i1 - i0).min(SPAN - 1), (j1 - j0).min(SPAN - 1));
+        let mut zh_masks = [0u64; SPAN];
+        let mut en_masks = [0u64; SPAN];
+        for i in i0..i1 {
+            for j in j0..j1 {
+                let (z, e) = self.masks(pairs, i, j);
+                zh_masks[(i - i0).min(SPAN - 1)] |= z;
+                en_masks[(j - j0).min(SPAN - 1)] |= e;
+            }
+        }
+        let mut sum = 0.0;
+        for i in i0..i1 {
+            sum += bit_sum(zh_masks[(i - i0).min(SPAN - 1)], &self.zh_gain[i], el);
+        }
+        for j in j0..j1 {
+            sum += bit_sum(en_masks[(j - j0).min(SPAN - 1)], &self.en_gain[j], zl);
+        }
+        sum
+    }
+
+    /// The share of a word at relative position `x` of one side expected in the part
+    /// `lo..hi` of the other side: the part's length share, mixed with the part's share of a
+    /// box of half-width [`POS_WIDTH`] around `x`.
+    #[inline]
+    fn share(&self, x: f32, lo: f32, hi: f32) -> f32 {
+        let uniform = hi - lo;
+        if x.is_nan() {
+            return uniform;
+        }
+        let (wl, wh) = ((x - POS_WIDTH).max(0.0), (x + POS_WIDTH).min(1.0));
+        // wh - wl ≥ POS_WIDTH for 0 ≤ x ≤ 1.
+        let boxed = (wh.min(hi) - wl.max(lo)).max(0.0) / (wh - wl).max(1e-3);
+        (1.0 - POS_WEIGHT) * uniform + POS_WEIGHT * boxed
     }
 
     fn numbers(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
@@ -550,10 +780,9 @@ impl<'a> Scorer<'a> {
             return -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64;
         }
         let opens = |o: &[bool]| o.iter().any(|&x| x);
-        let quote = ((f.zh_quote[i1 - 1] != f.en_quote[j1 - 1]) as u8 as f64
-            + self.params.open_weight
-                * (opens(&f.zh_opens[i0..i1]) != opens(&f.en_opens[j0..j1])) as u8 as f64)
-            * self.params.quote_miss;
+        let quote = (f.zh_quote[i1 - 1] != f.en_quote[j1 - 1]) as u8 as f64 * self.quote_pen.0
+            + (opens(&f.zh_opens[i0..i1]) != opens(&f.en_opens[j0..j1])) as u8 as f64
+                * self.quote_pen.1;
         -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64 - quote
     }
 }
@@ -562,6 +791,46 @@ impl<'a> Scorer<'a> {
 fn uses_quotes(close: &[bool], open: &[bool]) -> bool {
     let marked = close.iter().zip(open).filter(|(c, o)| **c || **o).count();
     marked * 50 >= close.len().max(1)
+}
+
+/// Half-width of the box around a word's relative position (as a share of the bead's side)
+/// and the box's weight against the plain length shares (see [`Scorer::share`]).
+const POS_WIDTH: f32 = 0.25;
+const POS_WEIGHT: f32 = 0.5;
+
+/// The relative end of each sentence of a side (by length; equal shares if all are empty),
+/// from 0 at the start.
+#[inline]
+fn bounds(lens: &[f64]) -> [f32; SPAN + 1] {
+    let mut b = [0.0f32; SPAN + 1];
+    if lens.len() == 1 {
+        b[1] = 1.0;
+        return b;
+    }
+    let total: f64 = lens.iter().sum();
+    let mut at = 0.0;
+    for (k, l) in lens.iter().enumerate().take(SPAN) {
+        at += if total > 0.0 { l / total } else { 1.0 / lens.len() as f64 };
+        b[k + 1] = at as f32;
+    }
+    b
+}
+
+/// A word's gain when a share `pi` of its translation is expected where it matched: the gain
+/// over a span of 1/pi sentences, interpolated between whole lengths.
+#[inline]
+fn interpolate(gains: &[f64; SPAN], pi: f32) -> f64 {
+    // 1 ≤ len < SPAN - 1 (a share of 0 counts as the longest span).
+    let len = (1.0 / pi).clamp(1.0, (SPAN - 1) as f32 - 1e-3);
+    let k = len as usize;
+    let frac = (len - k as f32) as f64;
+    let mut v = gains[1];
+    for (j, pair) in gains.windows(2).enumerate().skip(1) {
+        if j == k {
+            v = pair[0] + (pair[1] - pair[0]) * frac;
+        }
+    }
+    v
 }
 
 fn bit_sum(mut mask: u64, gains: &[[f64; SPAN]], len: usize) -> f64 {
@@ -587,46 +856,65 @@ fn evidence(p: f64, rate: f64, len: usize, matched: bool) -> f64 {
     }
 }
 
-/// log(2·(1 − Φ(x))) for x ≥ 0: the Gale-Church length log-probability, floored at
-/// log(1e-12). Read from a table (the scorer calls it millions of times).
-fn log_two_tail(x: f64) -> f64 {
-    const STEP: f64 = 0.01;
-    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        (0..=1000)
-            .map(|k| log_two_tail_exact(k as f64 * STEP))
-            .collect()
-    });
-    let pos = x / STEP;
-    let k = pos as usize;
-    if k + 1 >= table.len() {
-        return table[table.len() - 1];
-    }
-    let frac = pos - k as f64;
-    table[k] + (table[k + 1] - table[k]) * frac
-}
-
-fn log_two_tail_exact(x: f64) -> f64 {
-    // Abramowitz-Stegun 7.1.26 for erfc.
-    let z = x / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * z);
-    let poly = t
-        * (0.254_829_592
-            + t * (-0.284_496_736
-                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erfc = poly * (-z * z).exp();
-    erfc.max(1e-12).ln()
+/// ln(x) for x > 0, to about 1e-4: exponent plus a polynomial of the mantissa.
+#[inline]
+fn fast_ln(x: f64) -> f64 {
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // 1 ≤ m < 2
+    // ln(m) = 2 atanh((m-1)/(m+1)), three terms.
+    let t = (m - 1.0) / (m + 1.0);
+    let t2 = t * t;
+    let ln_m = 2.0 * t * (1.0 + t2 * (1.0 / 3.0 + t2 * (0.2 + t2 / 7.0)));
+    exp as f64 * std::f64::consts::LN_2 + ln_m
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::glossary::Glossary;
+    use crate::tokenize::Tokenizer;
+
+    /// Features and lexicon of a tiny document pair.
+    fn doc(zh: &[&str], en: &[&str]) -> (Features, DocLexicon) {
+        let t = Tokenizer::shared();
+        let zt: Vec<ZhTokens> = zh.iter().map(|s| t.zh(s)).collect();
+        let et: Vec<EnTokens> = en.iter().map(|s| t.en(s)).collect();
+        let simplified: Vec<String> = zh.iter().map(|s| s.to_string()).collect();
+        let lex = DocLexicon::build(&zt, &et, &Glossary::default(), t);
+        (Features::new(&zt, &simplified, &et, &lex), lex)
+    }
+
     #[test]
-    fn length_tail_is_zero_at_the_mean_and_falls() {
-        assert!(log_two_tail(0.0).abs() < 1e-6);
-        assert!(log_two_tail(1.0) < log_two_tail(0.5));
-        assert!((log_two_tail(1.96) - 0.05f64.ln()).abs() < 0.01);
+    fn a_split_sentence_scores_better_when_its_halves_keep_their_order() {
+        // One Chinese sentence, translated as two English ones: the doctor's half first.
+        let zh = ["医生来了，警察走了。", "天黑了。"];
+        let (f, lex) = doc(&zh, &["The doctor came.", "The police left.", "It grew dark."]);
+        let s = Scorer::new(&f, &lex, Params::default());
+        let ordered = s.lexical(&s.pairs(0..2, |_| 0..3), 0, 1, 0, 2);
+        let (f, lex) = doc(&zh, &["The police left.", "The doctor came.", "It grew dark."]);
+        let s = Scorer::new(&f, &lex, Params::default());
+        let swapped = s.lexical(&s.pairs(0..2, |_| 0..3), 0, 1, 0, 2);
+        assert!(ordered > swapped + 0.2, "{ordered} vs {swapped}");
+    }
+
+    #[test]
+    fn lengths_that_fit_are_evidence_and_misfits_count_against() {
+        let (f, lex) = doc(&["医生来了。", "警察走了。"], &["The doctor came.", "The police left."]);
+        let s = Scorer::new(&f, &lex, Params::default());
+        let c = s.ratio();
+        // A pair whose lengths fit the document's ratio beats chance; a threefold misfit does not.
+        let (fit, misfit) = (s.length_score(20.0, 20.0 * c, 1), s.length_score(20.0, 60.0 * c, 1));
+        assert!(fit > 0.0, "{fit} {misfit} {c}");
+        assert!(misfit < fit - 2.0, "{fit} {misfit}");
+    }
+
+    #[test]
+    fn fast_ln_is_close() {
+        for x in [1e-3, 0.5, 1.0, 2.0, 30.0, 1234.5, 1e7] {
+            assert!((fast_ln(x) - f64::ln(x)).abs() < 1e-4, "{x}");
+        }
     }
 
     #[test]
