@@ -140,9 +140,11 @@ impl Features {
                     .iter()
                     .enumerate()
                     .filter(|(_, w)| !w.stop)
-                    .filter_map(|(k, w)| lex.stems.get(&w.stem).map(|id| (id, (k as f32 + 0.5) / n)))
+                    .filter_map(|(k, w)| {
+                        lex.stems.get(&w.stem).map(|id| (id, (k as f32 + 0.5) / n))
+                    })
                     .collect();
-                v.sort_by(|a, b| a.0.cmp(&b.0));
+                v.sort_by_key(|x| x.0);
                 // One entry per stem, at the mean position of its occurrences.
                 let mut stems: Vec<u32> = Vec::with_capacity(v.len());
                 let mut pos: Vec<f32> = Vec::with_capacity(v.len());
@@ -379,7 +381,11 @@ impl<'a> Scorer<'a> {
                 let mean = en_total / n_en;
                 // At least the spread of a coefficient of variation of 1/2: a short text
                 // tells little about its sentence lengths.
-                let var = (features.en_len.iter().map(|l| (l - mean).powi(2)).sum::<f64>()
+                let var = (features
+                    .en_len
+                    .iter()
+                    .map(|l| (l - mean).powi(2))
+                    .sum::<f64>()
                     / n_en)
                     .max((mean / 2.0).powi(2));
                 std::array::from_fn(|n| {
@@ -810,7 +816,11 @@ fn bounds(lens: &[f64]) -> [f32; SPAN + 1] {
     let total: f64 = lens.iter().sum();
     let mut at = 0.0;
     for (k, l) in lens.iter().enumerate().take(SPAN) {
-        at += if total > 0.0 { l / total } else { 1.0 / lens.len() as f64 };
+        at += if total > 0.0 {
+            l / total
+        } else {
+            1.0 / lens.len() as f64
+        };
         b[k + 1] = at as f32;
     }
     b
@@ -890,10 +900,16 @@ mod tests {
     fn a_split_sentence_scores_better_when_its_halves_keep_their_order() {
         // One Chinese sentence, translated as two English ones: the doctor's half first.
         let zh = ["医生来了，警察走了。", "天黑了。"];
-        let (f, lex) = doc(&zh, &["The doctor came.", "The police left.", "It grew dark."]);
+        let (f, lex) = doc(
+            &zh,
+            &["The doctor came.", "The police left.", "It grew dark."],
+        );
         let s = Scorer::new(&f, &lex, Params::default());
         let ordered = s.lexical(&s.pairs(0..2, |_| 0..3), 0, 1, 0, 2);
-        let (f, lex) = doc(&zh, &["The police left.", "The doctor came.", "It grew dark."]);
+        let (f, lex) = doc(
+            &zh,
+            &["The police left.", "The doctor came.", "It grew dark."],
+        );
         let s = Scorer::new(&f, &lex, Params::default());
         let swapped = s.lexical(&s.pairs(0..2, |_| 0..3), 0, 1, 0, 2);
         assert!(ordered > swapped + 0.2, "{ordered} vs {swapped}");
@@ -901,11 +917,17 @@ mod tests {
 
     #[test]
     fn lengths_that_fit_are_evidence_and_misfits_count_against() {
-        let (f, lex) = doc(&["医生来了。", "警察走了。"], &["The doctor came.", "The police left."]);
+        let (f, lex) = doc(
+            &["医生来了。", "警察走了。"],
+            &["The doctor came.", "The police left."],
+        );
         let s = Scorer::new(&f, &lex, Params::default());
         let c = s.ratio();
         // A pair whose lengths fit the document's ratio beats chance; a threefold misfit does not.
-        let (fit, misfit) = (s.length_score(20.0, 20.0 * c, 1), s.length_score(20.0, 60.0 * c, 1));
+        let (fit, misfit) = (
+            s.length_score(20.0, 20.0 * c, 1),
+            s.length_score(20.0, 60.0 * c, 1),
+        );
         assert!(fit > 0.0, "{fit} {misfit} {c}");
         assert!(misfit < fit - 2.0, "{fit} {misfit}");
     }
