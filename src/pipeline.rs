@@ -23,11 +23,13 @@ pub struct Config {
 
 /// Grid cells up to which a block is searched in full; larger blocks use a band.
 const FULL_SEARCH_CELLS: usize = 250_000;
-/// Half-width of the first band around the anchors (it doubles while the path hugs an edge).
+/// Half-width of a band around its guide (a coarser grid's path, or the previous pass's), in
+/// cells of the grid searched; it grows fourfold, then sixteenfold, where the path nears an edge.
 const BAND_WIDTH: usize = 8;
 /// Sentences per unit of the next coarser grid when a long block is searched level by level.
 const LEVEL_FACTOR: usize = 4;
-/// How many times a band is re-centred on its path and doubled before its path is accepted.
+/// How many searches of a grid, at most, before its path is accepted (the band re-centred on
+/// the path and widened before each new one).
 const MAX_WIDENINGS: usize = 3;
 /// Steps on each side of a near-edge step whose band is widened.
 const WIDEN_REACH: usize = 64;
