@@ -7,10 +7,10 @@ use amur::bead::Sentence;
 use amur::document;
 use amur::eval;
 use amur::export::{self, ExportOptions, Format, TmxUnits};
+use amur::glossary::formats::{self as glossary_formats, GlossaryFormat};
 use amur::glossary::{Glossary, Term};
 use amur::pipeline::{self, Config};
 use amur::segment::{self, Lang, ZhOptions};
-use amur::glossary::formats::{self as glossary_formats, GlossaryFormat};
 use amur::text;
 use amur::tm;
 
@@ -227,8 +227,15 @@ pub fn tmx_read(data: &[u8]) {
             assert!(error.is_none(), "the reader went on after an error");
             match item {
                 Ok(u) => {
-                    assert!(!u.source.trim().is_empty() && !u.target.trim().is_empty(), "{u:?}");
-                    assert!((1..=max_line).contains(&u.line), "unit line {} of {max_line}", u.line);
+                    assert!(
+                        !u.source.trim().is_empty() && !u.target.trim().is_empty(),
+                        "{u:?}"
+                    );
+                    assert!(
+                        (1..=max_line).contains(&u.line),
+                        "unit line {} of {max_line}",
+                        u.line
+                    );
                     units.push(u);
                 }
                 Err(e) => {
@@ -246,11 +253,22 @@ pub fn tmx_read(data: &[u8]) {
     let (stripped, error) = read(false);
     let (kept, kept_error) = read(true);
     assert_eq!(error, kept_error, "keeping tags changed the error");
-    let key = |u: &tm::Unit| (u.line, u.src_lang.clone(), u.tgt_lang.clone(), u.props.clone());
+    let key = |u: &tm::Unit| {
+        (
+            u.line,
+            u.src_lang.clone(),
+            u.tgt_lang.clone(),
+            u.props.clone(),
+        )
+    };
     let mut rest = kept.iter().map(key);
     for u in &stripped {
         let k = key(u);
-        assert!(rest.any(|r| r == k), "unit at line {} lost when tags are kept", u.line);
+        assert!(
+            rest.any(|r| r == k),
+            "unit at line {} lost when tags are kept",
+            u.line
+        );
     }
 }
 
@@ -268,7 +286,12 @@ pub fn tbx_read(data: &[u8]) {
         assert!((1..=lines).contains(&line), "term line {line} of {lines}");
     }
     for p in &parsed.problems {
-        assert!((1..=lines).contains(&p.line), "problem line {} of {lines}: {}", p.line, p.message);
+        assert!(
+            (1..=lines).contains(&p.line),
+            "problem line {} of {lines}: {}",
+            p.line,
+            p.message
+        );
         assert!(p.column.is_none_or(|c| c >= 1), "{p}");
     }
 }
