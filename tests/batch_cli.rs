@@ -60,12 +60,18 @@ fn summary_rows(dir: &Path) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(dir.join("summary.tsv")).unwrap();
     let mut lines = text.lines();
     assert!(lines.next().unwrap().starts_with("name\tstatus\t"));
+    let mut rows = first_two_columns(lines);
+    rows.retain(|(_, status)| status != "total");
+    rows
+}
+
+/// The first two tab-separated fields of each line.
+fn first_two_columns<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
     lines
         .map(|l| {
             let f: Vec<&str> = l.split('\t').collect();
             (f[0].to_string(), f[1].to_string())
         })
-        .filter(|(_, status)| status != "total")
         .collect()
 }
 
@@ -426,14 +432,7 @@ fn pairs_of_any_readable_format_are_matched_by_name_and_align_as_the_text() {
 
 /// Term pairs (zh, en) of a TSV term list.
 fn term_pairs(path: &Path) -> Vec<(String, String)> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            (f[0].to_string(), f[1].to_string())
-        })
-        .collect()
+    first_two_columns(std::fs::read_to_string(path).unwrap().lines())
 }
 
 #[test]
