@@ -63,6 +63,7 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         let path: Vec<Step> = first.into_iter().map(|(s, _)| s).collect();
         let shares = shape_shares(&path);
         let sd = length_spread(&path, &features, scorer.ratio());
+        let (close, open) = quote_penalties(&path, &features, &config.params);
         // The first pass's tables go before the second pass builds its own.
         drop(scorer);
         drop(features);
@@ -72,6 +73,7 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         let mut scorer = Scorer::new(&features, &lex, config.params.clone());
         scorer.set_prior(&shares);
         scorer.set_variance(sd);
+        scorer.set_quote_penalties(close, open);
         let guides: Vec<Vec<(usize, usize)>> = blocks
             .par_iter()
             .map(|(zr, er)| {
@@ -317,6 +319,46 @@ fn shape_shares(path: &[Step]) -> Vec<f64> {
         .collect()
 }
 
+/// Quotation penalties learned from the first pass: how much rarer a closing (opening)
+/// mismatch is in its beads than between random sentences of the document, as a log odds
+/// ratio, shrunk towards the default penalties.
+fn quote_penalties(path: &[Step], f: &Features, params: &Params) -> (f64, f64) {
+    let full: Vec<&Step> = path.iter().filter(|s| s.i0 < s.i1 && s.j0 < s.j1).collect();
+    let share = |v: &[bool]| v.iter().filter(|&&b| b).count() as f64 / v.len().max(1) as f64;
+    let any = |v: &[bool]| v.iter().any(|&b| b);
+    // Pseudo-beads at the rate the default penalty implies.
+    let prior = 20.0;
+    let learn = |mismatch: &dyn Fn(&Step) -> bool, rz: f64, re: f64, default: f64| {
+        // Chance of a mismatch between random sentences.
+        let chance = (rz * (1.0 - re) + (1.0 - rz) * re).clamp(0.01, 0.99);
+        // Mismatch rate in the first pass's beads, shrunk towards the default's.
+        let odds_default = chance / (1.0 - chance) * (-default).exp();
+        let rate_default = odds_default / (1.0 + odds_default);
+        let seen = full.iter().filter(|s| mismatch(s)).count() as f64;
+        let rate = ((seen + prior * rate_default) / (full.len() as f64 + prior)).clamp(1e-3, 0.999);
+        let pen = (chance / (1.0 - chance) / (rate / (1.0 - rate))).ln();
+        if std::env::var_os("AMUR_TRACE").is_some() {
+            eprintln!(
+                "quotes: mismatch by chance {chance:.3}, in beads {rate:.3}: penalty {pen:.2}"
+            );
+        }
+        pen.clamp(0.0, 2.0 * default)
+    };
+    let close = learn(
+        &|s: &Step| f.zh_quote[s.i1 - 1] != f.en_quote[s.j1 - 1],
+        share(&f.zh_quote),
+        share(&f.en_quote),
+        params.quote_miss,
+    );
+    let open = learn(
+        &|s: &Step| any(&f.zh_opens[s.i0..s.i1]) != any(&f.en_opens[s.j0..s.j1]),
+        share(&f.zh_opens),
+        share(&f.en_opens),
+        params.quote_miss * params.open_weight,
+    );
+    (close, open)
+}
+
 /// Relative spread of the en:zh length ratio over the path's 1-1 beads (robust: from the
 /// median absolute deviation of the log ratio).
 fn length_spread(path: &[Step], f: &Features, ratio: f64) -> f64 {
@@ -444,5 +486,25 @@ mod tests {
             assert_eq!(got.len(), want.len(), "{zr:?} {er:?}");
             assert!(got.iter().zip(&want).all(|(a, b)| std::ptr::eq(*a, *b)));
         }
+    }
+
+    #[test]
+    fn quote_penalties_follow_how_often_first_pass_beads_break_quotations() {
+        // 40 one-to-one beads; every other Chinese sentence closes a quotation.
+        let n = 40;
+        let mut f = Features {
+            zh_quote: (0..n).map(|k| k % 2 == 0).collect(),
+            zh_opens: vec![false; n],
+            en_opens: vec![false; n],
+            ..Features::default()
+        };
+        let path: Vec<Step> = (0..n).map(|k| step(k, k + 1, k, k + 1)).collect();
+        // A translation that keeps every quotation: a mismatch weighs more than the default.
+        f.en_quote = f.zh_quote.clone();
+        let (kept, _) = quote_penalties(&path, &f, &Params::default());
+        // One whose quotations agree only by chance (indirect speech, say): it weighs little.
+        f.en_quote = (0..n).map(|k| k % 4 < 2).collect();
+        let (loose, _) = quote_penalties(&path, &f, &Params::default());
+        assert!(kept > 3.0 && loose < 1.5, "{kept} {loose}");
     }
 }

@@ -75,10 +75,15 @@ impl Default for Params {
 pub struct Features {
     /// Chinese sentence → word ids (with renderings) it contains.
     pub zh_words: Vec<Vec<u32>>,
+    /// Relative position (0..1, by characters) of each of `zh_words` in its sentence; NaN
+    /// where unknown (glossary terms, merged units of a coarse grid).
+    pub zh_pos: Vec<Vec<f32>>,
     /// Chinese sentence → every stem its words can render, sorted.
     pub zh_cover: Vec<Vec<u32>>,
     /// English sentence → content stems, sorted.
     pub en_stems: Vec<Vec<u32>>,
+    /// Relative position (0..1, by words) of each of `en_stems` in its sentence.
+    pub en_pos: Vec<Vec<f32>>,
     pub zh_len: Vec<f64>,
     pub en_len: Vec<f64>,
     pub zh_numbers: Vec<Vec<u64>>,
@@ -121,22 +126,45 @@ impl Features {
                 v
             })
             .collect();
-        let en_stems = en
+        let zh_pos = zh
+            .iter()
+            .zip(&zh_words)
+            .map(|(t, ids)| word_positions(t, ids, lex))
+            .collect();
+        let (en_stems, en_pos) = en
             .iter()
             .map(|s| {
-                let mut v: Vec<u32> = s
+                let n = s.words.len().max(1) as f32;
+                let mut v: Vec<(u32, f32)> = s
                     .words
                     .iter()
-                    .filter(|w| !w.stop)
-                    .filter_map(|w| lex.stems.get(&w.stem))
+                    .enumerate()
+                    .filter(|(_, w)| !w.stop)
+                    .filter_map(|(k, w)| {
+                        lex.stems.get(&w.stem).map(|id| (id, (k as f32 + 0.5) / n))
+                    })
                     .collect();
-                v.sort_unstable();
-                v.dedup();
-                v
+                v.sort_by_key(|x| x.0);
+                // One entry per stem, at the mean position of its occurrences.
+                let mut stems: Vec<u32> = Vec::with_capacity(v.len());
+                let mut pos: Vec<f32> = Vec::with_capacity(v.len());
+                let mut k = 0;
+                while k < v.len() {
+                    let mut e = k;
+                    while e < v.len() && v[e].0 == v[k].0 {
+                        e += 1;
+                    }
+                    stems.push(v[k].0);
+                    pos.push(v[k..e].iter().map(|x| x.1).sum::<f32>() / (e - k) as f32);
+                    k = e;
+                }
+                (stems, pos)
             })
-            .collect();
+            .unzip();
         Features {
             zh_words,
+            zh_pos,
+            en_pos,
             zh_cover,
             en_stems,
             zh_len: zh.iter().map(|s| s.chars as f64).collect(),
@@ -176,18 +204,22 @@ impl Features {
             .step_by(ke)
             .map(|s| s..(s + ke).min(er.end))
             .collect();
+        let zh_words: Vec<Vec<u32>> = zc
+            .iter()
+            .map(|r| union(&self.zh_words[r.clone()]))
+            .collect();
+        let en_stems: Vec<Vec<u32>> = ec
+            .iter()
+            .map(|r| union(&self.en_stems[r.clone()]))
+            .collect();
         Features {
-            zh_words: zc
-                .iter()
-                .map(|r| union(&self.zh_words[r.clone()]))
-                .collect(),
+            zh_pos: zh_words.iter().map(|w| vec![f32::NAN; w.len()]).collect(),
+            en_pos: en_stems.iter().map(|w| vec![f32::NAN; w.len()]).collect(),
+            zh_words,
+            en_stems,
             zh_cover: zc
                 .iter()
                 .map(|r| union(&self.zh_cover[r.clone()]))
-                .collect(),
-            en_stems: ec
-                .iter()
-                .map(|r| union(&self.en_stems[r.clone()]))
                 .collect(),
             zh_len: zc
                 .iter()
@@ -221,6 +253,25 @@ impl Features {
     }
 }
 
+/// The relative position (0..1, by characters) of each word id of a Chinese sentence: the mean
+/// centre of the tokens that carry it; NaN for ids no single token carries.
+fn word_positions(t: &ZhTokens, ids: &[u32], lex: &DocLexicon) -> Vec<f32> {
+    let total: usize = t.words.iter().map(|w| w.chars().count()).sum();
+    let mut sums = vec![(0.0f32, 0u32); ids.len()];
+    let mut at = 0usize;
+    for w in &t.words {
+        let n = w.chars().count();
+        if let Some(k) = lex.get(w).and_then(|id| ids.binary_search(&id).ok()) {
+            sums[k].0 += (at as f32 + n as f32 / 2.0) / total.max(1) as f32;
+            sums[k].1 += 1;
+        }
+        at += n;
+    }
+    sums.iter()
+        .map(|&(s, c)| if c == 0 { f32::NAN } else { s / c as f32 })
+        .collect()
+}
+
 /// Scores beads of one document pair.
 pub struct Scorer<'a> {
     pub features: &'a Features,
@@ -233,6 +284,10 @@ pub struct Scorer<'a> {
     /// English characters per Chinese character, and the variance of the length model.
     ratio: f64,
     variance: f64,
+    /// Per English span length: mean, 1/variance and log sd of a random span's length.
+    background: [(f64, f64, f64); SPAN],
+    /// Penalties when one side of a bead closes (opens) a quotation and the other does not.
+    quote_pen: (f64, f64),
     /// log prior of each shape, indexed like [`SHAPES`].
     log_prior: Vec<f64>,
     /// Quotation marks are evidence only when both texts use them (the King James Bible,
@@ -246,6 +301,8 @@ pub struct Scorer<'a> {
     /// Per English sentence: the stems that some Chinese sentence can render (at most 64),
     /// their miss evidence and gains, by Chinese span length.
     en_bits: Vec<Vec<u32>>,
+    /// Relative position of each of `en_bits` in its sentence.
+    en_bit_pos: Vec<Vec<f32>>,
     en_miss: Vec<[f64; SPAN]>,
     /// Per stem id: the gain of its match over its miss.
     stem_gain: Vec<[f64; SPAN]>,
@@ -283,6 +340,7 @@ pub const DEFAULT_PRIOR: &[f64] = &[
 
 impl<'a> Scorer<'a> {
     pub fn new(features: &'a Features, lex: &'a DocLexicon, params: Params) -> Scorer<'a> {
+        let quote_pen = (params.quote_miss, params.quote_miss * params.open_weight);
         let n_en = features.en_stems.len().max(1) as f64;
         let n_zh = features.zh_words.len().max(1) as f64;
         let mut word_hits = vec![0usize; lex.words.len()];
@@ -330,12 +388,15 @@ impl<'a> Scorer<'a> {
             stem_rate: stem_hits.iter().map(|&h| h as f64 / n_zh).collect(),
             ratio,
             variance: 0.0,
+            background: background(&features.en_len),
+            quote_pen,
             log_prior: Vec::new(),
             quotes_informative: uses_quotes(&features.zh_quote, &features.zh_opens)
                 && uses_quotes(&features.en_quote, &features.en_opens),
             zh_miss: Vec::new(),
             word_gain: Vec::new(),
             en_bits: Vec::new(),
+            en_bit_pos: Vec::new(),
             en_miss: Vec::new(),
             stem_gain: Vec::new(),
             zh_index: Vec::new(),
@@ -360,6 +421,11 @@ impl<'a> Scorer<'a> {
     pub fn set_prior(&mut self, shares: &[f64]) {
         let total: f64 = shares.iter().sum();
         self.log_prior = shares.iter().map(|s| (s / total).max(1e-6).ln()).collect();
+    }
+
+    /// Sets the quotation penalties (closing, opening).
+    pub fn set_quote_penalties(&mut self, close: f64, open: f64) {
+        self.quote_pen = (close, open);
     }
 
     pub fn ratio(&self) -> f64 {
@@ -415,6 +481,20 @@ impl<'a> Scorer<'a> {
                     .copied()
                     .filter(|&s| self.stem_rate[s as usize] > 0.0)
                     .take(MAX_BITS)
+                    .collect()
+            })
+            .collect();
+        self.en_bit_pos = f
+            .en_stems
+            .iter()
+            .zip(&f.en_pos)
+            .map(|(stems, pos)| {
+                stems
+                    .iter()
+                    .zip(pos)
+                    .filter(|(s, _)| self.stem_rate[**s as usize] > 0.0)
+                    .take(MAX_BITS)
+                    .map(|(_, p)| *p)
                     .collect()
             })
             .collect();
@@ -586,10 +666,8 @@ impl<'a> Scorer<'a> {
         out: &mut [f32; SHAPES.len()],
     ) {
         let f = self.features;
-        // zor[r][b]: Chinese sentence i−r against English j−b..j; eor[c][a]: English sentence
-        // j−c against Chinese i−a..i (masks OR-ed; index 0 unused).
-        let mut zor = [[0u64; SPAN]; SPAN];
-        let mut eor = [[0u64; SPAN]; SPAN];
+        // cells[r][c]: the masks of Chinese sentence i−r against English j−c (index 0 unused).
+        let mut cells = [[(0u64, 0u64); SPAN]; SPAN];
         let mut reach = [0usize; SPAN]; // per r: the widest b of a valid bead that has row i−r
         for (k, &(a, b)) in SHAPES.iter().enumerate() {
             if valid[k] && b > 0 {
@@ -598,11 +676,9 @@ impl<'a> Scorer<'a> {
                 }
             }
         }
-        for r in 1..SPAN {
-            for c in 1..=reach[r] {
-                let (z, e) = self.masks(pairs, i - r, j - c);
-                zor[r][c] = zor[r][c - 1] | z;
-                eor[c][r] = eor[c][r - 1] | e;
+        for (r, row) in cells.iter_mut().enumerate().skip(1) {
+            for (c, cell) in row.iter_mut().enumerate().take(reach[r] + 1).skip(1) {
+                *cell = self.masks(pairs, i - r, j - c);
             }
         }
         for (k, &(a, b)) in SHAPES.iter().enumerate() {
@@ -619,18 +695,8 @@ impl<'a> Scorer<'a> {
             }
             let lz: f64 = f.zh_len[i0..i].iter().sum();
             let le: f64 = f.en_len[j0..j].iter().sum();
-            total += self.length_score(lz, le);
-            let (zl, el) = (a.min(SPAN - 1), b.min(SPAN - 1));
-            let mut lexical = 0.0;
-            for r in (1..=a).rev() {
-                lexical += self.zh_miss[i - r][el]
-                    + bit_sum(zor[r][b], &f.zh_words[i - r], &self.word_gain, el);
-            }
-            for c in (1..=b).rev() {
-                lexical += self.en_miss[j - c][zl]
-                    + bit_sum(eor[c][a], &self.en_bits[j - c], &self.stem_gain, zl);
-            }
-            total += lexical;
+            total += self.length_score(lz, le, b);
+            total += self.lexical_with(i0, i, j0, j, |x, y| cells[a - x][b - y]);
             total += self.numbers(i0, i, j0, j);
             total += self.marks(i0, i, j0, j);
             out[k] = total as f32;
@@ -656,52 +722,97 @@ impl<'a> Scorer<'a> {
         }
         let lz: f64 = f.zh_len[i0..i1].iter().sum();
         let le: f64 = f.en_len[j0..j1].iter().sum();
-        total += self.length_score(lz, le);
+        total += self.length_score(lz, le, j1 - j0);
         total += self.lexical(pairs, i0, i1, j0, j1);
         total += self.numbers(i0, i1, j0, j1);
         total += self.marks(i0, i1, j0, j1);
         total
     }
 
-    fn length_score(&self, lz: f64, le: f64) -> f64 {
+    /// Length evidence: the log-likelihood of the English length under the translation
+    /// model (Gale-Church: normal around ratio · Chinese length, variance growing with the
+    /// length) against the length of a random span of `ne` English sentences of this document.
+    /// A p-value would charge every bead about a nat and so favour merging sentences.
+    fn length_score(&self, lz: f64, le: f64, ne: usize) -> f64 {
         let mean = (lz + le / self.ratio) / 2.0;
-        let delta = (le - self.ratio * lz) / (self.variance * mean.max(1.0)).sqrt();
-        log_two_tail(delta.abs())
+        let var = self.variance * mean.max(1.0);
+        let delta2 = (le - self.ratio * lz).powi(2) / var;
+        let (bmean, binv, bln) = self.background[ne.min(SPAN - 1)];
+        let bd = le - bmean;
+        // The background's tails are too thin for the rare very long sentence: its evidence
+        // is capped at three standard deviations.
+        -0.5 * delta2 - 0.5 * fast_ln(var) + 0.5 * (bd * bd * binv).min(9.0) + bln
     }
 
-    /// Log-odds of a match for a word whose rate per single sentence is `rate`, over a span
-    /// of `len` sentences.
     /// Lexical evidence of a bead with both sides non-empty.
     pub fn lexical(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
+        self.lexical_with(i0, i1, j0, j1, |x, y| self.masks(pairs, i0 + x, j0 + y))
+    }
+
+    /// Lexical evidence of bead (zh i0..i1, en j0..j1), both sides non-empty, with `mask(x, y)`
+    /// the match masks of its x-th Chinese and y-th English sentence. Each word that misses
+    /// counts as a miss over the other side's span. A word matched in one sentence of the other
+    /// side counts as if that side were 1/π sentences long, π being the share of the word's
+    /// translation expected in that sentence: half by the sentence's share of the side's
+    /// length, half by where the word stands in its own side (translation mostly keeps the
+    /// order of a passage). In a 1-1 bead, π = 1; with π = 1/n this is the plain evidence of a
+    /// match anywhere in a span of n sentences.
+    fn lexical_with(
+        &self,
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+        mask: impl Fn(usize, usize) -> (u64, u64),
+    ) -> f64 {
         let f = self.features;
-        let (zl, el) = ((i1 - i0).min(SPAN - 1), (j1 - j0).min(SPAN - 1));
-        let mut zh_masks = [0u64; SPAN];
-        let mut en_masks = [0u64; SPAN];
-        for i in i0..i1 {
-            for j in j0..j1 {
-                let (z, e) = self.masks(pairs, i, j);
-                zh_masks[(i - i0).min(SPAN - 1)] |= z;
-                en_masks[(j - j0).min(SPAN - 1)] |= e;
+        let (zn, en) = (i1 - i0, j1 - j0);
+        let (zl, el) = (zn.min(SPAN - 1), en.min(SPAN - 1));
+        let mut sum: f64 = self.zh_miss[i0..i1].iter().map(|m| m[el]).sum::<f64>()
+            + self.en_miss[j0..j1].iter().map(|m| m[zl]).sum::<f64>();
+        if zn == 1 && en == 1 {
+            let (z, e) = mask(0, 0);
+            return sum
+                + bit_sum(z, &f.zh_words[i0], &self.word_gain, 1)
+                + bit_sum(e, &self.en_bits[j0], &self.stem_gain, 1);
+        }
+        // Masks by sentence pair (x, y) at x * en + y.
+        let (mut zm, mut em) = ([0u64; CELLS], [0u64; CELLS]);
+        let mut all = 0u64;
+        for x in 0..zn {
+            for y in 0..en {
+                let (z, e) = mask(x, y);
+                zm[x * en + y] = z;
+                em[x * en + y] = e;
+                all |= z | e;
             }
         }
-        let mut sum = 0.0;
-        for i in i0..i1 {
-            sum += self.zh_miss[i][el]
-                + bit_sum(
-                    zh_masks[(i - i0).min(SPAN - 1)],
-                    &f.zh_words[i],
-                    &self.word_gain,
-                    el,
-                );
+        if all == 0 {
+            return sum;
         }
-        for j in j0..j1 {
-            sum += self.en_miss[j][zl]
-                + bit_sum(
-                    en_masks[(j - j0).min(SPAN - 1)],
-                    &self.en_bits[j],
-                    &self.stem_gain,
-                    zl,
-                );
+        let zb = bounds(&f.zh_len[i0..i1]);
+        let eb = bounds(&f.en_len[j0..j1]);
+        for x in 0..zn {
+            let i = i0 + x;
+            let ids = &f.zh_words[i];
+            let row = &zm[x * en..(x + 1) * en];
+            if en == 1 {
+                sum += bit_sum(row[0], ids, &self.word_gain, 1);
+                continue;
+            }
+            let (x0, w) = (zb[x], zb[x + 1] - zb[x]);
+            sum += positional_gains(row, 1, &f.zh_pos[i], ids, &self.word_gain, x0, w, &eb);
+        }
+        for y in 0..en {
+            let j = j0 + y;
+            let ids = &self.en_bits[j];
+            if zn == 1 {
+                sum += bit_sum(em[y], ids, &self.stem_gain, 1);
+                continue;
+            }
+            let (y0, w) = (eb[y], eb[y + 1] - eb[y]);
+            let col = &em[y..zn * en];
+            sum += positional_gains(col, en, &self.en_bit_pos[j], ids, &self.stem_gain, y0, w, &zb);
         }
         sum
     }
@@ -738,10 +849,9 @@ impl<'a> Scorer<'a> {
             return -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64;
         }
         let opens = |o: &[bool]| o.iter().any(|&x| x);
-        let quote = ((f.zh_quote[i1 - 1] != f.en_quote[j1 - 1]) as u8 as f64
-            + self.params.open_weight
-                * (opens(&f.zh_opens[i0..i1]) != opens(&f.en_opens[j0..j1])) as u8 as f64)
-            * self.params.quote_miss;
+        let quote = (f.zh_quote[i1 - 1] != f.en_quote[j1 - 1]) as u8 as f64 * self.quote_pen.0
+            + (opens(&f.zh_opens[i0..i1]) != opens(&f.en_opens[j0..j1])) as u8 as f64
+                * self.quote_pen.1;
         -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64 - quote
     }
 }
@@ -750,6 +860,95 @@ impl<'a> Scorer<'a> {
 fn uses_quotes(close: &[bool], open: &[bool]) -> bool {
     let marked = close.iter().zip(open).filter(|(c, o)| **c || **o).count();
     marked * 50 >= close.len().max(1)
+}
+
+/// Sentence pairs of the largest bead shape (2-4 is 8).
+const CELLS: usize = 8;
+/// Half-width of the box around a word's relative position (as a share of the bead's side)
+/// and the box's weight against the plain length shares (see [`share`]).
+const POS_WIDTH: f32 = 0.25;
+const POS_WEIGHT: f32 = 0.5;
+
+/// The gains of one sentence's matched words in a bead whose other side has several
+/// sentences: `masks[k * stride]` is the sentence's mask against the other side's k-th
+/// sentence, whose relative bounds are `bounds[k]..bounds[k + 1]`; the sentence itself spans
+/// `start..start + width` of its own side, and `pos` gives each word's place in it. A word
+/// matched in several sentences counts where it fits best.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+fn positional_gains(
+    masks: &[u64],
+    stride: usize,
+    pos: &[f32],
+    ids: &[u32],
+    gains: &[[f64; SPAN]],
+    start: f32,
+    width: f32,
+    bounds: &[f32; SPAN + 1],
+) -> f64 {
+    let n = masks.len().div_ceil(stride);
+    let mut sum = 0.0;
+    let mut seen = 0u64;
+    for b in 0..n {
+        let cell = masks[b * stride];
+        let mut m = cell & !seen;
+        seen |= cell;
+        while m != 0 {
+            let k = m.trailing_zeros() as usize;
+            m &= m - 1;
+            let x = start + width * pos[k];
+            let mut pi = share(x, bounds[b], bounds[b + 1]);
+            for c in b + 1..n {
+                if masks[c * stride] >> k & 1 == 1 {
+                    pi = pi.max(share(x, bounds[c], bounds[c + 1]));
+                }
+            }
+            sum += interpolate(&gains[ids[k] as usize], pi);
+        }
+    }
+    sum
+}
+
+/// The share of a word at relative position `x` of one side expected in the part `lo..hi` of
+/// the other side: the part's length share, mixed with the part's share of a box of
+/// half-width [`POS_WIDTH`] around `x` (the length share alone where `x` is unknown).
+#[inline]
+fn share(x: f32, lo: f32, hi: f32) -> f32 {
+    let uniform = hi - lo;
+    if x.is_nan() {
+        return uniform;
+    }
+    let (wl, wh) = ((x - POS_WIDTH).max(0.0), (x + POS_WIDTH).min(1.0));
+    let boxed = (wh.min(hi) - wl.max(lo)).max(0.0) / (wh - wl).max(1e-3);
+    (1.0 - POS_WEIGHT) * uniform + POS_WEIGHT * boxed
+}
+
+/// The relative end of each sentence of a side (by length; equal shares if all are empty),
+/// from 0 at the start.
+#[inline]
+fn bounds(lens: &[f64]) -> [f32; SPAN + 1] {
+    let mut b = [0.0f32; SPAN + 1];
+    let total: f64 = lens.iter().sum();
+    let mut at = 0.0;
+    for (k, l) in lens.iter().enumerate().take(SPAN) {
+        at += if total > 0.0 {
+            l / total
+        } else {
+            1.0 / lens.len() as f64
+        };
+        b[k + 1] = at as f32;
+    }
+    b
+}
+
+/// A word's gain when a share `pi` of its translation is expected where it matched: the gain
+/// over a span of 1/pi sentences, interpolated between whole lengths.
+#[inline]
+fn interpolate(gains: &[f64; SPAN], pi: f32) -> f64 {
+    let len = (1.0 / pi).clamp(1.0, (SPAN - 1) as f32 - 1e-3);
+    let k = len as usize;
+    let frac = (len - k as f32) as f64;
+    gains[k] + (gains[k + 1] - gains[k]) * frac
 }
 
 /// The gains of the ids whose bits are set in `mask` (bit k: `ids[k]`).
@@ -776,46 +975,92 @@ fn evidence(p: f64, rate: f64, len: usize, matched: bool) -> f64 {
     }
 }
 
-/// log(2·(1 − Φ(x))) for x ≥ 0: the Gale-Church length log-probability, floored at
-/// log(1e-12). Read from a table (the scorer calls it millions of times).
-fn log_two_tail(x: f64) -> f64 {
-    const STEP: f64 = 0.01;
-    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        (0..=1000)
-            .map(|k| log_two_tail_exact(k as f64 * STEP))
-            .collect()
-    });
-    let pos = x / STEP;
-    let k = pos as usize;
-    if k + 1 >= table.len() {
-        return table[table.len() - 1];
-    }
-    let frac = pos - k as f64;
-    table[k] + (table[k + 1] - table[k]) * frac
+/// Mean, 1/variance and log standard deviation of the length of a random span of n English
+/// sentences of the document, for n in 0..SPAN (the background of the length evidence).
+fn background(en_len: &[f64]) -> [(f64, f64, f64); SPAN] {
+    let n = en_len.len().max(1) as f64;
+    let mean = en_len.iter().sum::<f64>() / n;
+    // At least the spread of a coefficient of variation of 1/2: a short text tells little
+    // about its sentence lengths.
+    let var = (en_len.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / n).max((mean / 2.0).powi(2));
+    std::array::from_fn(|k| {
+        let v = (k.max(1) as f64 * var).max(1.0);
+        (k as f64 * mean, 1.0 / v, 0.5 * v.ln())
+    })
 }
 
-fn log_two_tail_exact(x: f64) -> f64 {
-    // Abramowitz-Stegun 7.1.26 for erfc.
-    let z = x / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * z);
-    let poly = t
-        * (0.254_829_592
-            + t * (-0.284_496_736
-                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erfc = poly * (-z * z).exp();
-    erfc.max(1e-12).ln()
+/// ln(x) for x > 0, to about 1e-4: exponent plus a short series for the mantissa.
+#[inline]
+fn fast_ln(x: f64) -> f64 {
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000); // 1 ≤ m < 2
+    // ln(m) = 2 atanh((m-1)/(m+1)).
+    let t = (m - 1.0) / (m + 1.0);
+    let t2 = t * t;
+    let ln_m = 2.0 * t * (1.0 + t2 * (1.0 / 3.0 + t2 * (0.2 + t2 / 7.0)));
+    exp as f64 * std::f64::consts::LN_2 + ln_m
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use crate::glossary::Glossary;
+    use crate::tokenize::Tokenizer;
+
+    /// Features and lexicon of a tiny document pair.
+    fn doc(zh: &[&str], en: &[&str]) -> (Features, DocLexicon) {
+        let t = Tokenizer::shared();
+        let zt: Vec<ZhTokens> = zh.iter().map(|s| t.zh(s)).collect();
+        let et: Vec<EnTokens> = en.iter().map(|s| t.en(s)).collect();
+        let simplified: Vec<String> = zh.iter().map(|s| s.to_string()).collect();
+        let lex = DocLexicon::build(&zt, &et, &Glossary::default(), t);
+        (Features::new(&zt, &simplified, &et, &lex), lex)
+    }
+
     #[test]
-    fn length_tail_is_zero_at_the_mean_and_falls() {
-        assert!(log_two_tail(0.0).abs() < 1e-6);
-        assert!(log_two_tail(1.0) < log_two_tail(0.5));
-        assert!((log_two_tail(1.96) - 0.05f64.ln()).abs() < 0.01);
+    fn a_split_sentence_scores_better_when_its_halves_keep_their_order() {
+        // One Chinese sentence, translated as two English ones: the doctor's half first.
+        let zh = ["医生来了，警察走了。", "天黑了。"];
+        let (f, lex) = doc(
+            &zh,
+            &["The doctor came.", "The police left.", "It grew dark."],
+        );
+        let s = Scorer::new(&f, &lex, Params::default());
+        let ordered = s.lexical(&s.pairs(0..2, |_| 0..3), 0, 1, 0, 2);
+        let (f, lex) = doc(
+            &zh,
+            &["The police left.", "The doctor came.", "It grew dark."],
+        );
+        let s = Scorer::new(&f, &lex, Params::default());
+        let swapped = s.lexical(&s.pairs(0..2, |_| 0..3), 0, 1, 0, 2);
+        assert!(ordered > swapped + 0.2, "{ordered} vs {swapped}");
+    }
+
+    #[test]
+    fn lengths_that_fit_are_evidence_and_misfits_count_against() {
+        let (f, lex) = doc(
+            &["医生来了。", "警察走了。"],
+            &["The doctor came.", "The police left."],
+        );
+        let s = Scorer::new(&f, &lex, Params::default());
+        let c = s.ratio();
+        // A pair whose lengths fit the document's ratio beats chance; a threefold misfit does not.
+        let (fit, misfit) = (
+            s.length_score(20.0, 20.0 * c, 1),
+            s.length_score(20.0, 60.0 * c, 1),
+        );
+        assert!(fit > 0.0, "{fit} {misfit} {c}");
+        assert!(misfit < fit - 2.0, "{fit} {misfit}");
+    }
+
+
+    #[test]
+    fn fast_ln_is_close() {
+        for x in [1e-3, 0.5, 1.0, 2.0, 30.0, 1234.5, 1e7] {
+            assert!((fast_ln(x) - f64::ln(x)).abs() < 1e-4, "{x}");
+        }
     }
 
     /// Tokens, lexicon and features of a sample of ours, with a glossary phrase of two words.
