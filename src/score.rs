@@ -76,7 +76,7 @@ pub struct Features {
     /// Chinese sentence → word ids (with renderings) it contains.
     pub zh_words: Vec<Vec<u32>>,
     /// Relative position (0..1, by characters) of each of `zh_words` in its sentence; NaN
-    /// where unknown (glossary terms, merged units of a coarse grid).
+    /// where unknown (glossary terms). Empty for the merged units of a coarse grid.
     pub zh_pos: Vec<Vec<f32>>,
     /// Chinese sentence → every stem its words can render, sorted.
     pub zh_cover: Vec<Vec<u32>>,
@@ -213,8 +213,8 @@ impl Features {
             .map(|r| union(&self.en_stems[r.clone()]))
             .collect();
         Features {
-            zh_pos: zh_words.iter().map(|w| vec![f32::NAN; w.len()]).collect(),
-            en_pos: en_stems.iter().map(|w| vec![f32::NAN; w.len()]).collect(),
+            zh_pos: Vec::new(),
+            en_pos: Vec::new(),
             zh_words,
             en_stems,
             zh_cover: zc
@@ -290,6 +290,10 @@ pub struct Scorer<'a> {
     quote_pen: (f64, f64),
     /// log prior of each shape, indexed like [`SHAPES`].
     log_prior: Vec<f64>,
+    /// Per sentence: [`QUESTION`], [`EXCLAMATION`], [`OPENS`] and [`NUMBERS`] flags, OR-ed
+    /// over a bead's sentences in one pass.
+    zh_flags: Vec<u8>,
+    en_flags: Vec<u8>,
     /// Quotation marks are evidence only when both texts use them (the King James Bible,
     /// for one, has none while the Chinese Union Version has many).
     quotes_informative: bool,
@@ -391,6 +395,8 @@ impl<'a> Scorer<'a> {
             background: background(&features.en_len),
             quote_pen,
             log_prior: Vec::new(),
+            zh_flags: flags(&features.zh_marks, &features.zh_opens, &features.zh_numbers),
+            en_flags: flags(&features.en_marks, &features.en_opens, &features.en_numbers),
             quotes_informative: uses_quotes(&features.zh_quote, &features.zh_opens)
                 && uses_quotes(&features.en_quote, &features.en_opens),
             zh_miss: Vec::new(),
@@ -697,8 +703,7 @@ impl<'a> Scorer<'a> {
             let le: f64 = f.en_len[j0..j].iter().sum();
             total += self.length_score(lz, le, b);
             total += self.lexical_with(i0, i, j0, j, |x, y| cells[a - x][b - y]);
-            total += self.numbers(i0, i, j0, j);
-            total += self.marks(i0, i, j0, j);
+            total += self.signs(i0, i, j0, j);
             out[k] = total as f32;
         }
     }
@@ -724,8 +729,7 @@ impl<'a> Scorer<'a> {
         let le: f64 = f.en_len[j0..j1].iter().sum();
         total += self.length_score(lz, le, j1 - j0);
         total += self.lexical(pairs, i0, i1, j0, j1);
-        total += self.numbers(i0, i1, j0, j1);
-        total += self.marks(i0, i1, j0, j1);
+        total += self.signs(i0, i1, j0, j1);
         total
     }
 
@@ -770,11 +774,23 @@ impl<'a> Scorer<'a> {
         let (zl, el) = (zn.min(SPAN - 1), en.min(SPAN - 1));
         let mut sum: f64 = self.zh_miss[i0..i1].iter().map(|m| m[el]).sum::<f64>()
             + self.en_miss[j0..j1].iter().map(|m| m[zl]).sum::<f64>();
-        if zn == 1 && en == 1 {
-            let (z, e) = mask(0, 0);
-            return sum
-                + bit_sum(z, &f.zh_words[i0], &self.word_gain, 1)
-                + bit_sum(e, &self.en_bits[j0], &self.stem_gain, 1);
+        if (zn == 1 && en == 1) || f.zh_pos.is_empty() {
+            // Without positions (a coarse grid's units), a match anywhere in the span.
+            let (mut zs, mut es) = ([0u64; SPAN], [0u64; SPAN]);
+            for (x, z) in zs.iter_mut().enumerate().take(zn) {
+                for (y, e) in es.iter_mut().enumerate().take(en) {
+                    let (a, b) = mask(x, y);
+                    *z |= a;
+                    *e |= b;
+                }
+            }
+            for x in 0..zn {
+                sum += bit_sum(zs[x], &f.zh_words[i0 + x], &self.word_gain, el);
+            }
+            for y in 0..en {
+                sum += bit_sum(es[y], &self.en_bits[j0 + y], &self.stem_gain, zl);
+            }
+            return sum;
         }
         // Masks by sentence pair (x, y) at x * en + y.
         let (mut zm, mut em) = ([0u64; CELLS], [0u64; CELLS]);
@@ -817,12 +833,32 @@ impl<'a> Scorer<'a> {
         sum
     }
 
+    /// Evidence of numbers, ? and ! marks and quotations of bead (zh i0..i1, en j0..j1).
+    fn signs(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
+        let zf = self.zh_flags[i0..i1].iter().fold(0, |a, f| a | f);
+        let ef = self.en_flags[j0..j1].iter().fold(0, |a, f| a | f);
+        let mut total = 0.0;
+        if (zf | ef) & NUMBERS != 0 {
+            total += self.numbers(i0, i1, j0, j1);
+        }
+        let differ = zf ^ ef;
+        total -= self.params.mark_miss
+            * ((differ & QUESTION != 0) as u8 + (differ & EXCLAMATION != 0) as u8) as f64;
+        if self.quotes_informative {
+            let f = self.features;
+            if f.zh_quote[i1 - 1] != f.en_quote[j1 - 1] {
+                total -= self.quote_pen.0;
+            }
+            if differ & OPENS != 0 {
+                total -= self.quote_pen.1;
+            }
+        }
+        total
+    }
+
     fn numbers(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
         let f = self.features;
         let (zh, en) = (&f.zh_numbers[i0..i1], &f.en_numbers[j0..j1]);
-        if zh.iter().all(Vec::is_empty) && en.iter().all(Vec::is_empty) {
-            return 0.0;
-        }
         let found = |n: &u64, side: &[Vec<u64>]| side.iter().any(|s| s.contains(n));
         let (mut hits, mut total) = (0usize, 0usize);
         for n in zh.iter().flatten() {
@@ -835,25 +871,24 @@ impl<'a> Scorer<'a> {
         }
         hits as f64 * self.params.number_hit / 2.0 - (total - hits) as f64 * self.params.number_miss
     }
+}
 
-    fn marks(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
-        let f = self.features;
-        let any = |marks: &[(bool, bool)]| {
-            marks
-                .iter()
-                .fold((false, false), |a, m| (a.0 || m.0, a.1 || m.1))
-        };
-        let (zq, ze) = any(&f.zh_marks[i0..i1]);
-        let (eq, ee) = any(&f.en_marks[j0..j1]);
-        if !self.quotes_informative {
-            return -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64;
-        }
-        let opens = |o: &[bool]| o.iter().any(|&x| x);
-        let quote = (f.zh_quote[i1 - 1] != f.en_quote[j1 - 1]) as u8 as f64 * self.quote_pen.0
-            + (opens(&f.zh_opens[i0..i1]) != opens(&f.en_opens[j0..j1])) as u8 as f64
-                * self.quote_pen.1;
-        -self.params.mark_miss * ((zq != eq) as u8 + (ze != ee) as u8) as f64 - quote
-    }
+/// Flags of a sentence (see [`flags`]).
+const QUESTION: u8 = 1;
+const EXCLAMATION: u8 = 2;
+const OPENS: u8 = 4;
+const NUMBERS: u8 = 8;
+
+/// Each sentence's flags: asks a question, exclaims, opens a quotation, has numbers.
+fn flags(marks: &[(bool, bool)], opens: &[bool], numbers: &[Vec<u64>]) -> Vec<u8> {
+    marks
+        .iter()
+        .zip(opens)
+        .zip(numbers)
+        .map(|((&(q, e), &o), n)| {
+            q as u8 * QUESTION + e as u8 * EXCLAMATION + o as u8 * OPENS + !n.is_empty() as u8 * NUMBERS
+        })
+        .collect()
 }
 
 /// Whether at least 2% of a text's sentences close or open a quotation.
@@ -887,6 +922,11 @@ fn positional_gains(
     bounds: &[f32; SPAN + 1],
 ) -> f64 {
     let n = masks.len().div_ceil(stride);
+    // later[b]: the bits matched in some cell after b.
+    let mut later = [0u64; SPAN];
+    for b in (0..n.saturating_sub(1)).rev() {
+        later[b] = later[b + 1] | masks[(b + 1) * stride];
+    }
     let mut sum = 0.0;
     let mut seen = 0u64;
     for b in 0..n {
@@ -898,9 +938,11 @@ fn positional_gains(
             m &= m - 1;
             let x = start + width * pos[k];
             let mut pi = share(x, bounds[b], bounds[b + 1]);
-            for c in b + 1..n {
-                if masks[c * stride] >> k & 1 == 1 {
-                    pi = pi.max(share(x, bounds[c], bounds[c + 1]));
+            if later[b] >> k & 1 == 1 {
+                for c in b + 1..n {
+                    if masks[c * stride] >> k & 1 == 1 {
+                        pi = pi.max(share(x, bounds[c], bounds[c + 1]));
+                    }
                 }
             }
             sum += interpolate(&gains[ids[k] as usize], pi);
