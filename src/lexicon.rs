@@ -1,5 +1,5 @@
 //! Lexical knowledge for one document pair: which English stems may translate each Chinese word.
-//! Sources, from weakest to strongest: CC-CEDICT glosses (via the `haoxue-dict` crate), names
+//! Sources, from weakest to strongest: CC-CEDICT glosses (via the `haoxue-dict` crate; for a word it lacks, the glosses of the word's pieces), names
 //! matched by pinyin against capitalised English words, associations learned from the document
 //! itself, and the user's glossary.
 
@@ -48,6 +48,8 @@ impl Stems {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     Dictionary,
+    /// Glosses of the pieces of a word the dictionary lacks.
+    Pieces,
     Name,
     Learned,
     Glossary,
@@ -92,21 +94,22 @@ impl DocLexicon {
             .collect();
         words.sort_unstable();
         words.dedup();
-        let glosses: Vec<Vec<Vec<String>>> = words
+        let glosses: Vec<(Vec<Vec<String>>, Source)> = words
             .par_iter()
-            .map(|w| dictionary_glosses(w, tokenizer))
+            .map(|w| {
+                let glosses = dictionary_glosses(w, tokenizer);
+                if glosses.is_empty() {
+                    (piece_glosses(w, tokenizer), Source::Pieces)
+                } else {
+                    (glosses, Source::Dictionary)
+                }
+            })
             .collect();
-        for (word, alts) in words.iter().zip(glosses) {
+        for (word, (alts, source)) in words.iter().zip(glosses) {
             let id = lex.word_id(word);
             for alt in alts {
                 let stems = alt.iter().map(|s| lex.stems.id(s)).collect();
-                lex.add(
-                    id,
-                    Rendering {
-                        stems,
-                        source: Source::Dictionary,
-                    },
-                );
+                lex.add(id, Rendering { stems, source });
             }
         }
         let runs: Vec<String> = zh.iter().flat_map(|s| lex.unknown_runs(&s.words)).collect();
@@ -401,6 +404,35 @@ pub fn dictionary_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>>
     out
 }
 
+/// Glosses of a word the dictionary does not know (an idiom, a compound jieba made up,
+/// 千层糕), from its pieces: the longest dictionary word at each place, left to right, down to
+/// single characters.
+pub fn piece_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>> {
+    if word.chars().count() < 2 || !word.chars().all(is_han) {
+        return Vec::new();
+    }
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut rest = word;
+    while let Some(first) = rest.chars().next() {
+        let ends: Vec<usize> = rest.char_indices().skip(1).map(|(k, _)| k).collect();
+        let piece = [rest.len()]
+            .into_iter()
+            .chain(ends.into_iter().rev())
+            .find(|&end| DICTIONARY.get_entry(&rest[..end]).is_some())
+            .unwrap_or(first.len_utf8());
+        for g in dictionary_glosses(&rest[..piece], tokenizer)
+            .into_iter()
+            .take(GLOSSES_PER_READING)
+        {
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+        rest = &rest[piece..];
+    }
+    out
+}
+
 fn gloss_stems(def: &str, tokenizer: &Tokenizer) -> Option<Vec<String>> {
     let lower = def.to_lowercase();
     const SKIP: &[&str] = &[
@@ -460,6 +492,23 @@ mod tests {
         let g = dictionary_glosses("交涉", t);
         assert!(g.contains(&vec!["negoti".to_string()]), "{g:?}");
         assert!(!g.iter().any(|a| a.contains(&"with".to_string())));
+    }
+
+    /// A compound the dictionary lacks is glossed by its pieces, longest first.
+    #[test]
+    fn unknown_compounds_take_the_glosses_of_their_pieces() {
+        let t = Tokenizer::shared();
+        assert!(dictionary_glosses("猫警察", t).is_empty());
+        let g = piece_glosses("猫警察", t);
+        for want in ["cat", "polic"] {
+            assert!(g.contains(&vec![want.to_string()]), "{want}: {g:?}");
+        }
+        assert!(piece_glosses("警察", t).contains(&vec!["polic".to_string()]));
+        assert!(
+            piece_glosses("猫", t).is_empty(),
+            "single characters are not pieced"
+        );
+        assert!(piece_glosses("NASA", t).is_empty());
     }
 
     #[test]

@@ -828,7 +828,16 @@ impl<'a> Scorer<'a> {
             }
             let (y0, w) = (eb[y], eb[y + 1] - eb[y]);
             let col = &em[y..zn * en];
-            sum += positional_gains(col, en, &self.en_bit_pos[j], ids, &self.stem_gain, y0, w, &zb);
+            sum += positional_gains(
+                col,
+                en,
+                &self.en_bit_pos[j],
+                ids,
+                &self.stem_gain,
+                y0,
+                w,
+                &zb,
+            );
         }
         sum
     }
@@ -886,7 +895,10 @@ fn flags(marks: &[(bool, bool)], opens: &[bool], numbers: &[Vec<u64>]) -> Vec<u8
         .zip(opens)
         .zip(numbers)
         .map(|((&(q, e), &o), n)| {
-            q as u8 * QUESTION + e as u8 * EXCLAMATION + o as u8 * OPENS + !n.is_empty() as u8 * NUMBERS
+            q as u8 * QUESTION
+                + e as u8 * EXCLAMATION
+                + o as u8 * OPENS
+                + !n.is_empty() as u8 * NUMBERS
         })
         .collect()
 }
@@ -1024,7 +1036,8 @@ fn background(en_len: &[f64]) -> [(f64, f64, f64); SPAN] {
     let mean = en_len.iter().sum::<f64>() / n;
     // At least the spread of a coefficient of variation of 1/2: a short text tells little
     // about its sentence lengths.
-    let var = (en_len.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / n).max((mean / 2.0).powi(2));
+    let var =
+        (en_len.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / n).max((mean / 2.0).powi(2));
     std::array::from_fn(|k| {
         let v = (k.max(1) as f64 * var).max(1.0);
         (k as f64 * mean, 1.0 / v, 0.5 * v.ln())
@@ -1096,7 +1109,6 @@ mod tests {
         assert!(fit > 0.0, "{fit} {misfit} {c}");
         assert!(misfit < fit - 2.0, "{fit} {misfit}");
     }
-
 
     #[test]
     fn fast_ln_is_close() {
