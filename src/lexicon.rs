@@ -1,7 +1,8 @@
 //! Lexical knowledge for one document pair: which English stems may translate each Chinese word.
-//! Sources, from weakest to strongest: CC-CEDICT glosses (via the `haoxue-dict` crate; for a word it lacks, the glosses of the word's pieces), names
-//! matched by pinyin against capitalised English words, associations learned from the document
-//! itself, and the user's glossary.
+//! Sources, from weakest to strongest: CC-CEDICT glosses (via the `haoxue-dict` crate; for a
+//! word it lacks, the glosses of the word's pieces), names matched by pinyin against
+//! capitalised English words, associations learned from the document itself, and the user's
+//! glossary.
 
 use crate::glossary::Glossary;
 use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, is_han, is_stop_word, to_simplified};
