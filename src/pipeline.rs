@@ -375,19 +375,21 @@ fn length_spread(path: &[Step], f: &Features, ratio: f64) -> f64 {
 }
 
 /// Word associations learned from the first pass: a Chinese word and an English content stem
-/// that keep landing in the same one-to-one beads (Dice ≥ 0.5, at least twice) become a
-/// rendering. This is how a translator's own choices (韦小宝 → Trinket) enter the lexicon.
+/// that keep landing in the same beads of one Chinese sentence (Dice ≥ 0.5, at least twice)
+/// become a rendering. This is how a translator's own choices (韦小宝 → Trinket) enter the lexicon.
 fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: &[EnTokens]) {
     let mut pair: HashMap<(u32, u32), u32> = HashMap::new();
     let mut zc: HashMap<u32, u32> = HashMap::new();
     let mut ec: HashMap<u32, u32> = HashMap::new();
-    for s in path.iter().filter(|s| s.shape == 0) {
+    // A Chinese sentence and the English sentences it became: 1-2 and 1-3 beads (a third of a
+    // literary translation) teach as much as 1-1 beads.
+    for s in path.iter().filter(|s| s.i1 == s.i0 + 1 && s.j1 > s.j0) {
         let mut words: Vec<u32> = zh[s.i0].words.iter().filter_map(|w| lex.get(w)).collect();
         words.sort_unstable();
         words.dedup();
-        let mut stems: Vec<u32> = en[s.j0]
-            .words
+        let mut stems: Vec<u32> = en[s.j0..s.j1]
             .iter()
+            .flat_map(|t| &t.words)
             .filter(|w| !w.stop)
             .filter_map(|w| lex.stems.get(&w.stem))
             .collect();
