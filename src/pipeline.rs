@@ -517,4 +517,68 @@ mod tests {
         let (loose, _) = quote_penalties(&path, &f, &Params::default());
         assert!(kept > 3.0 && loose < 1.5, "{kept} {loose}");
     }
+
+    /// Aligns one-paragraph texts of ours and returns the beads as (zh, en) index lists.
+    fn beads(zh: &[&str], en: &[&str]) -> Vec<(Vec<usize>, Vec<usize>)> {
+        let side = |texts: &[&str]| {
+            texts
+                .iter()
+                .map(|t| Sentence {
+                    text: t.to_string(),
+                    paragraph: 0,
+                })
+                .collect()
+        };
+        let alignment = align_sentences(side(zh), side(en), &Config::default());
+        alignment
+            .beads
+            .iter()
+            .map(|b| (b.zh.clone().collect(), b.en.clone().collect()))
+            .collect()
+    }
+
+    #[test]
+    fn a_long_sentence_translated_as_three_is_one_bead() {
+        let got = beads(
+            &[
+                "老周早上六点起床。",
+                "他先去河边跑步，然后在小店里买了两个包子，回家以后又给女儿写了一封长信。",
+                "信里说他很想念她。",
+                "下午下雨了。",
+            ],
+            &[
+                "Old Zhou got up at six in the morning.",
+                "First he went running by the river.",
+                "Then he bought two steamed buns at the little shop.",
+                "Back home, he wrote his daughter a long letter.",
+                "In the letter he said that he missed her very much.",
+                "It rained in the afternoon.",
+            ],
+        );
+        let want = vec![
+            (vec![0], vec![0]),
+            (vec![1], vec![1, 2, 3]),
+            (vec![2], vec![4]),
+            (vec![3], vec![5]),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn numbers_decide_a_boundary_that_lengths_would_put_elsewhere() {
+        // By length the second English sentence belongs to the long first Chinese one; its
+        // number says otherwise.
+        let got = beads(
+            &[
+                "甲队那天下午在城外的球场上得了三百零七分。",
+                "乙队得了五百一十二分，丙队得了八百四十分。",
+            ],
+            &[
+                "Team A scored 307.",
+                "Team B scored 512.",
+                "Team C scored 840.",
+            ],
+        );
+        assert_eq!(got, vec![(vec![0], vec![0]), (vec![1], vec![1, 2])]);
+    }
 }

@@ -94,18 +94,44 @@ impl Tokenizer {
             quote_open: opens_quote(sentence),
             ..ZhTokens::default()
         };
+        // Numeral characters of adjacent tokens: jieba cuts 三百零七分 into 三百, 零, 七分.
+        let mut numeral = String::new();
+        let push_number = |n: Option<u64>, out: &mut ZhTokens| {
+            if let Some(n) = n.filter(|&n| n >= 2) {
+                out.numbers.push(n);
+            }
+        };
         for token in self.jieba.cut(&simplified, true) {
             let w = token.word;
+            let lead: usize = w
+                .chars()
+                .take_while(|&c| is_numeral_char(c))
+                .map(char::len_utf8)
+                .sum();
+            if lead == w.len() && lead > 0 {
+                numeral.push_str(w);
+                continue;
+            }
+            if !numeral.is_empty() {
+                let joined = lead > 0;
+                numeral.push_str(&w[..lead]);
+                push_number(zh_number(&numeral), &mut out);
+                numeral.clear();
+                if joined {
+                    continue;
+                }
+            }
             if !w.chars().any(char::is_alphanumeric) {
                 continue;
             }
             if let Some(n) = zh_number(w) {
-                if n >= 2 {
-                    out.numbers.push(n);
-                }
+                push_number(Some(n), &mut out);
                 continue;
             }
             out.words.push(w.to_string());
+        }
+        if !numeral.is_empty() {
+            push_number(zh_number(&numeral), &mut out);
         }
         out
     }
@@ -266,6 +292,14 @@ fn digit_value(c: char) -> Option<u64> {
         '九' => 9,
         _ => return None,
     })
+}
+
+/// A character of a number: a Chinese numeral or unit, or a digit.
+fn is_numeral_char(c: char) -> bool {
+    c.is_ascii_digit()
+        || is_fullwidth_digit(c)
+        || digit_value(c).is_some()
+        || unit_value(c).is_some()
 }
 
 fn unit_value(c: char) -> Option<u64> {
@@ -515,6 +549,14 @@ mod tests {
         assert_eq!(zh_number("1917"), Some(1917));
         assert_eq!(zh_number("１９１７"), Some(1917));
         assert_eq!(zh_number("交涉"), None);
+    }
+
+    #[test]
+    fn numerals_that_jieba_cuts_apart_are_joined() {
+        let t = Tokenizer::shared();
+        let z = t.zh("甲队得了三百零七分，乙队得了五百一十二分。");
+        assert_eq!(z.numbers, vec![307, 512]);
+        assert!(t.zh("他十分高兴。").numbers.is_empty());
     }
 
     #[test]
