@@ -95,19 +95,31 @@ impl DocLexicon {
             .collect();
         words.sort_unstable();
         words.dedup();
-        let glosses: Vec<(Vec<Vec<String>>, Source)> = words
+        let glosses: Vec<Vec<Vec<String>>> = words
             .par_iter()
-            .map(|w| {
-                let glosses = dictionary_glosses(w, tokenizer);
-                if glosses.is_empty() {
-                    (piece_glosses(w, tokenizer), Source::Pieces)
-                } else {
-                    (glosses, Source::Dictionary)
-                }
-            })
+            .map(|w| dictionary_glosses(w, tokenizer))
             .collect();
-        for (word, (alts, source)) in words.iter().zip(glosses) {
+        // A word the dictionary lacks takes the glosses of its pieces, each piece glossed once.
+        let pieces: Vec<Vec<&str>> = words
+            .iter()
+            .zip(&glosses)
+            .map(|(w, g)| if g.is_empty() { pieces(w) } else { Vec::new() })
+            .collect();
+        let mut unique: Vec<&str> = pieces.iter().flatten().copied().collect();
+        unique.sort_unstable();
+        unique.dedup();
+        let piece_glosses: HashMap<&str, Vec<Vec<String>>> = unique
+            .par_iter()
+            .map(|&p| (p, dictionary_glosses(p, tokenizer)))
+            .collect();
+        for ((word, alts), parts) in words.iter().zip(glosses).zip(pieces) {
             let id = lex.word_id(word);
+            let (alts, source) = if parts.is_empty() {
+                (alts, Source::Dictionary)
+            } else {
+                let lists = parts.iter().map(|p| &piece_glosses[p]);
+                (joined_glosses(lists), Source::Pieces)
+            };
             for alt in alts {
                 let stems = alt.iter().map(|s| lex.stems.id(s)).collect();
                 lex.add(id, Rendering { stems, source });
@@ -405,14 +417,14 @@ pub fn dictionary_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>>
     out
 }
 
-/// Glosses of a word the dictionary does not know (an idiom, a compound jieba made up,
-/// 千层糕), from its pieces: the longest dictionary word at each place, left to right, down to
-/// single characters.
-pub fn piece_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>> {
+/// The pieces of a word the dictionary does not know (an idiom, a compound jieba made up,
+/// 千层糕): the longest dictionary word at each place, left to right, down to single
+/// characters. None for a single character or a word that is not all Han.
+pub fn pieces(word: &str) -> Vec<&str> {
     if word.chars().count() < 2 || !word.chars().all(is_han) {
         return Vec::new();
     }
-    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut out = Vec::new();
     let mut rest = word;
     while let Some(first) = rest.chars().next() {
         let ends: Vec<usize> = rest.char_indices().skip(1).map(|(k, _)| k).collect();
@@ -421,15 +433,21 @@ pub fn piece_glosses(word: &str, tokenizer: &Tokenizer) -> Vec<Vec<String>> {
             .chain(ends.into_iter().rev())
             .find(|&end| DICTIONARY.get_entry(&rest[..end]).is_some())
             .unwrap_or(first.len_utf8());
-        for g in dictionary_glosses(&rest[..piece], tokenizer)
-            .into_iter()
-            .take(GLOSSES_PER_READING)
-        {
-            if !out.contains(&g) {
-                out.push(g);
+        out.push(&rest[..piece]);
+        rest = &rest[piece..];
+    }
+    out
+}
+
+/// The glosses of a word's pieces, in order, at most [`GLOSSES_PER_READING`] from each piece.
+fn joined_glosses<'a>(lists: impl Iterator<Item = &'a Vec<Vec<String>>>) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for list in lists {
+        for g in list.iter().take(GLOSSES_PER_READING) {
+            if !out.contains(g) {
+                out.push(g.clone());
             }
         }
-        rest = &rest[piece..];
     }
     out
 }
@@ -500,16 +518,26 @@ mod tests {
     fn unknown_compounds_take_the_glosses_of_their_pieces() {
         let t = Tokenizer::shared();
         assert!(dictionary_glosses("猫警察", t).is_empty());
-        let g = piece_glosses("猫警察", t);
+        assert_eq!(pieces("猫警察"), ["猫", "警察"]);
+        assert!(pieces("猫").is_empty(), "single characters are not pieced");
+        assert!(pieces("NASA").is_empty());
+        // As if jieba had kept the made-up compound as one word.
+        let zh = vec![ZhTokens {
+            words: vec!["猫警察".into()],
+            ..ZhTokens::default()
+        }];
+        let en = vec![t.en("The cat police came.")];
+        let lex = DocLexicon::build(&zh, &en, &Glossary::default(), t);
+        let id = lex.get("猫警察").unwrap();
         for want in ["cat", "polic"] {
-            assert!(g.contains(&vec![want.to_string()]), "{want}: {g:?}");
+            let stem = lex.stems.get(want).unwrap();
+            assert!(
+                lex.renderings[id as usize]
+                    .iter()
+                    .any(|r| r.stems == [stem] && r.source == Source::Pieces),
+                "{want}"
+            );
         }
-        assert!(piece_glosses("警察", t).contains(&vec!["polic".to_string()]));
-        assert!(
-            piece_glosses("猫", t).is_empty(),
-            "single characters are not pieced"
-        );
-        assert!(piece_glosses("NASA", t).is_empty());
     }
 
     #[test]

@@ -294,6 +294,10 @@ pub struct Scorer<'a> {
     /// over a bead's sentences in one pass.
     zh_flags: Vec<u8>,
     en_flags: Vec<u8>,
+    /// Per sentence: how many numbers it has, and a one-bit-per-value digest of them (a bead
+    /// whose two sides' digests do not meet has no number on both sides).
+    zh_digest: Vec<(u32, u64)>,
+    en_digest: Vec<(u32, u64)>,
     /// Quotation marks are evidence only when both texts use them (the King James Bible,
     /// for one, has none while the Chinese Union Version has many).
     quotes_informative: bool,
@@ -395,6 +399,8 @@ impl<'a> Scorer<'a> {
             background: background(&features.en_len),
             quote_pen,
             log_prior: Vec::new(),
+            zh_digest: features.zh_numbers.iter().map(|n| digest(n)).collect(),
+            en_digest: features.en_numbers.iter().map(|n| digest(n)).collect(),
             zh_flags: flags(&features.zh_marks, &features.zh_opens, &features.zh_numbers),
             en_flags: flags(&features.en_marks, &features.en_opens, &features.en_numbers),
             quotes_informative: uses_quotes(&features.zh_quote, &features.zh_opens)
@@ -848,7 +854,14 @@ impl<'a> Scorer<'a> {
         let ef = self.en_flags[j0..j1].iter().fold(0, |a, f| a | f);
         let mut total = 0.0;
         if (zf | ef) & NUMBERS != 0 {
-            total += self.numbers(i0, i1, j0, j1);
+            let or = |d: &[(u32, u64)]| d.iter().fold((0, 0), |a, d| (a.0 + d.0, a.1 | d.1));
+            let (zn, zd) = or(&self.zh_digest[i0..i1]);
+            let (en, ed) = or(&self.en_digest[j0..j1]);
+            total += if zd & ed == 0 {
+                -((zn + en) as f64) * self.params.number_miss
+            } else {
+                self.numbers(i0, i1, j0, j1)
+            };
         }
         let differ = zf ^ ef;
         total -= self.params.mark_miss
@@ -887,6 +900,12 @@ const QUESTION: u8 = 1;
 const EXCLAMATION: u8 = 2;
 const OPENS: u8 = 4;
 const NUMBERS: u8 = 8;
+
+/// How many numbers a sentence has, and the bits `value mod 64` of each.
+fn digest(numbers: &[u64]) -> (u32, u64) {
+    let bits = numbers.iter().fold(0, |a, n| a | 1 << (n % 64));
+    (numbers.len() as u32, bits)
+}
 
 /// Each sentence's flags: asks a question, exclaims, opens a quotation, has numbers.
 fn flags(marks: &[(bool, bool)], opens: &[bool], numbers: &[Vec<u64>]) -> Vec<u8> {
