@@ -401,7 +401,30 @@ fn finish(zh: Vec<Sentence>, en: Vec<Sentence>, path: Vec<(Step, f64)>) -> Align
 
 fn trace(t0: &std::time::Instant, what: &str) {
     if std::env::var_os("AMUR_TRACE").is_some() {
-        eprintln!("{:>8.3} s  {what}", t0.elapsed().as_secs_f64());
+        eprintln!(
+            "{:>8.3} s  {what:<10} {}",
+            t0.elapsed().as_secs_f64(),
+            memory_status()
+        );
+    }
+}
+
+/// The process's resident and peak resident memory ("rss 120 MB, peak 130 MB"), where
+/// `/proc/self/status` tells them (Linux); else nothing.
+fn memory_status() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("rss {} MB, peak {} MB", rss / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 
