@@ -179,7 +179,7 @@ fn coarse_guide(
         let ke = LEVEL_FACTOR;
         (n.div_ceil(m.div_ceil(ke)).max(1), ke)
     };
-    let coarse = features.merged(zr, er, kz, ke);
+    let coarse = coarse_features(features, lex, zr, er, kz, ke);
     let (cn, cm) = (coarse.zh_len.len(), coarse.en_len.len());
     let guide = coarse_guide(&coarse, lex, params, &(0..cn), &(0..cm));
     let coarse_scorer = Scorer::new(&coarse, lex, params.clone());
@@ -194,6 +194,73 @@ fn coarse_guide(
     path.iter()
         .map(|s| ((s.i1 * kz).min(n), (s.j1 * ke).min(m)))
         .collect()
+}
+
+/// Lexical ids a unit of a coarse grid keeps: as many as the scorer's evidence masks hold.
+const COARSE_IDS: usize = 64;
+
+/// Features of a coarser grid: runs of `kz` Chinese and `ke` English sentences of the block
+/// merged into one unit each ([`Features::merged`]). A unit keeps only its [`COARSE_IDS`]
+/// rarest words and stems (those that say most about where it lies; the scorer reads no more
+/// than that many of a sentence's words anyway), so that its pair masks stay cheap however
+/// long the unit is; its numbers are kept once each.
+fn coarse_features(
+    f: &Features,
+    lex: &DocLexicon,
+    zr: &Range<usize>,
+    er: &Range<usize>,
+    kz: usize,
+    ke: usize,
+) -> Features {
+    let zh_df = frequencies(&f.zh_words, lex.words.len());
+    let en_df = frequencies(&f.en_stems, lex.stems.len());
+    let cover_df = frequencies(&f.zh_cover, lex.stems.len());
+    // A word none of whose renderings the English side has is the last to keep.
+    let visible = |w: u32| {
+        lex.renderings[w as usize]
+            .iter()
+            .any(|r| r.stems.iter().all(|&s| en_df[s as usize] > 0))
+    };
+    let mut coarse = f.merged(zr, er, kz, ke);
+    for words in &mut coarse.zh_words {
+        keep_rarest(words, |w| (!visible(w), zh_df[w as usize]));
+    }
+    for (cover, words) in coarse.zh_cover.iter_mut().zip(&coarse.zh_words) {
+        *cover = words
+            .iter()
+            .flat_map(|&w| lex.renderings[w as usize].iter())
+            .flat_map(|r| r.stems.iter().copied())
+            .collect();
+        cover.sort_unstable();
+        cover.dedup();
+    }
+    for stems in &mut coarse.en_stems {
+        keep_rarest(stems, |s| (cover_df[s as usize] == 0, en_df[s as usize]));
+    }
+    for numbers in coarse.zh_numbers.iter_mut().chain(&mut coarse.en_numbers) {
+        numbers.sort_unstable();
+        numbers.dedup();
+    }
+    coarse
+}
+
+/// How many of the lists hold each id (below `len`).
+fn frequencies(lists: &[Vec<u32>], len: usize) -> Vec<u32> {
+    let mut counts = vec![0u32; len];
+    for &id in lists.iter().flatten() {
+        counts[id as usize] += 1;
+    }
+    counts
+}
+
+/// Cuts a sorted id list to the [`COARSE_IDS`] ids of least `key` (ties: the lower id),
+/// still sorted.
+fn keep_rarest<K: Ord>(ids: &mut Vec<u32>, key: impl Fn(u32) -> K) {
+    if ids.len() > COARSE_IDS {
+        ids.sort_by_cached_key(|&id| (key(id), id));
+        ids.truncate(COARSE_IDS);
+        ids.sort_unstable();
+    }
 }
 
 /// The English sentences that Chinese sentence `i` (block coordinates) can meet in the band.
@@ -233,6 +300,7 @@ fn block_path(
     let mut attempt = 0;
     loop {
         attempt += 1;
+        let started = std::time::Instant::now();
         let f = BlockScores::new(scorer, &band, zr, er);
         let scores = confidences.then(|| align::band_scores(&band, &f));
         let path = match &scores {
@@ -243,13 +311,19 @@ fn block_path(
         let near: Vec<usize> = (0..path.len())
             .filter(|&k| margins[k] <= width / 4)
             .collect();
-        trace_block(n, m, band.cells(), near.len());
+        trace_block(n, m, band.cells(), near.len(), &started);
         if full || attempt == MAX_WIDENINGS || near.is_empty() {
             let post = match &scores {
                 Some(scores) => align::posteriors_scored(n, &band, scores, &path, TEMPERATURE),
                 None => Vec::new(),
             };
             return (path, post);
+        }
+        if !confidences {
+            return (
+                repair_near_edges(scorer, zr, er, path, &near, width),
+                Vec::new(),
+            );
         }
         let mut wide = vec![false; path.len()];
         for &k in &near {
@@ -263,6 +337,62 @@ fn block_path(
             .collect();
         band = Band::around_widths(&points, n, m, width);
     }
+}
+
+/// Re-searches the stretches of a path (block coordinates) around its steps `near` a band's
+/// edge: each stretch, [`WIDEN_REACH`] steps either side of such steps, between the two path
+/// points that bound it, as a block of its own (in full when small, else in a band four times
+/// as wide around the path). The rest of the path stays: far from the edge, the band did not
+/// bind it, so a search of the whole band again (most of the time of a long block) would find
+/// it again. Posteriors need the whole band's scores, so searches that give confidences
+/// re-search the whole band instead.
+fn repair_near_edges(
+    scorer: &Scorer,
+    zr: &Range<usize>,
+    er: &Range<usize>,
+    path: Vec<Step>,
+    near: &[usize],
+    width: usize,
+) -> Vec<Step> {
+    let Some(last) = path.len().checked_sub(1) else {
+        return path;
+    };
+    // Inclusive step ranges, merged where they touch.
+    let mut stretches: Vec<(usize, usize)> = Vec::new();
+    for &k in near {
+        let (lo, hi) = (k.saturating_sub(WIDEN_REACH), (k + WIDEN_REACH).min(last));
+        match stretches.last_mut() {
+            Some(s) if lo <= s.1 + 1 => s.1 = s.1.max(hi),
+            _ => stretches.push((lo, hi)),
+        }
+    }
+    let mut out = Vec::with_capacity(path.len());
+    let mut next = 0;
+    for (lo, hi) in stretches {
+        out.extend_from_slice(&path[next..lo]);
+        let (i0, j0, i1, j1) = (path[lo].i0, path[lo].j0, path[hi].i1, path[hi].j1);
+        let guide: Vec<(usize, usize)> = path[lo..=hi]
+            .iter()
+            .map(|s| (s.i1 - i0, s.j1 - j0))
+            .collect();
+        let sub_zr = zr.start + i0..zr.start + i1;
+        let sub_er = er.start + j0..er.start + j1;
+        let (sub, _) = block_path(scorer, &sub_zr, &sub_er, &guide, width * 4, false);
+        if sub.is_empty() {
+            out.extend_from_slice(&path[lo..=hi]);
+        } else {
+            out.extend(sub.into_iter().map(|s| Step {
+                i0: s.i0 + i0,
+                i1: s.i1 + i0,
+                j0: s.j0 + j0,
+                j1: s.j1 + j0,
+                ..s
+            }));
+        }
+        next = hi + 1;
+    }
+    out.extend_from_slice(&path[next..]);
+    out
 }
 
 /// The bead scores of a block (in block coordinates), with the pair masks of its band.
@@ -296,9 +426,12 @@ impl BeadScores for BlockScores<'_> {
     }
 }
 
-fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize) {
+fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize, started: &std::time::Instant) {
     if std::env::var_os("AMUR_TRACE").is_some() {
-        eprintln!("  block {n}x{m}: {cells} cells, {near_edge} steps near the band's edge");
+        eprintln!(
+            "  block {n}x{m}: {cells} cells, {near_edge} steps near the band's edge, {:.3} s",
+            started.elapsed().as_secs_f64()
+        );
     }
 }
 
