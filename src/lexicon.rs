@@ -160,8 +160,39 @@ impl DocLexicon {
         }
     }
 
-    /// Word ids of a Chinese sentence: its words, then the glossary terms it contains.
+    /// Word ids of a Chinese sentence: its words, then the glossary terms it contains; those
+    /// with renderings.
     pub fn sentence_words(&self, tokens: &ZhTokens, simplified: &str) -> Vec<u32> {
+        let mut ids = self.sentence_ids(tokens, simplified);
+        ids.retain(|&id| !self.renderings[id as usize].is_empty());
+        ids
+    }
+
+    /// The ids of a Chinese sentence's words as tokenized (those the lexicon knows), sorted,
+    /// each once.
+    pub fn token_ids(&self, tokens: &ZhTokens) -> Vec<u32> {
+        let mut ids: Vec<u32> = tokens.words.iter().filter_map(|w| self.get(w)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The ids of a sentence's English content stems (stop words left out), sorted, each once.
+    pub fn content_stem_ids(&self, tokens: &EnTokens) -> Vec<u32> {
+        let mut ids: Vec<u32> = tokens
+            .words
+            .iter()
+            .filter(|w| !w.stop)
+            .filter_map(|w| self.stems.get(&w.stem))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// [`DocLexicon::sentence_words`] with or without renderings: they do not change when
+    /// renderings are added (learned ones are not dictionary ones, so unknown runs stay).
+    pub fn sentence_ids(&self, tokens: &ZhTokens, simplified: &str) -> Vec<u32> {
         let mut ids: Vec<u32> = tokens.words.iter().filter_map(|w| self.get(w)).collect();
         ids.extend(
             self.unknown_runs(&tokens.words)
@@ -176,7 +207,6 @@ impl DocLexicon {
         );
         ids.sort_unstable();
         ids.dedup();
-        ids.retain(|&id| !self.renderings[id as usize].is_empty());
         ids
     }
 

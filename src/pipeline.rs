@@ -43,14 +43,27 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
     // The two dictionaries load side by side: most of a short pair's time.
     let (tokenizer, ()) = rayon::join(Tokenizer::shared, crate::lexicon::load_dictionary);
     let zh_simplified: Vec<String> = zh.par_iter().map(|s| to_simplified(&s.text)).collect();
-    let zh_tokens: Vec<ZhTokens> = zh.par_iter().map(|s| tokenizer.zh(&s.text)).collect();
-    let en_tokens: Vec<EnTokens> = en.par_iter().map(|s| tokenizer.en(&s.text)).collect();
+    let mut zh_tokens: Vec<ZhTokens> = zh
+        .par_iter()
+        .zip(&zh_simplified)
+        .map(|(s, simplified)| tokenizer.zh_simplified(&s.text, simplified))
+        .collect();
+    let mut en_tokens: Vec<EnTokens> = en.par_iter().map(|s| tokenizer.en(&s.text)).collect();
     trace(&t0, "tokenized");
     let mut lex = DocLexicon::build(&zh_tokens, &en_tokens, &config.glossary, tokenizer);
     trace(&t0, "lexicon");
+    let ids = SentenceIds::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+    drop(zh_simplified);
+    forget_words(&mut zh_tokens, &mut en_tokens);
     let blocks = blocks(&zh, &en);
 
-    let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+    let features = Features::from_ids(
+        &zh_tokens,
+        &en_tokens,
+        ids.zh.clone(),
+        ids.en_stems.clone(),
+        &lex,
+    );
     // Guides first: the coarse grids' tables are gone before the fine grid's are built.
     let guides: Vec<Vec<(usize, usize)>> = blocks
         .par_iter()
@@ -66,9 +79,9 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         // The first pass's tables go before the second pass builds its own.
         drop(scorer);
         drop(features);
-        learn_associations(&mut lex, &path, &zh_tokens, &en_tokens);
+        learn_associations(&mut lex, &path, &ids);
         trace(&t0, "learned");
-        let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+        let features = Features::from_ids(&zh_tokens, &en_tokens, ids.zh, ids.en_stems, &lex);
         let mut scorer = Scorer::new(&features, &lex, config.params.clone());
         scorer.set_prior(&shares);
         scorer.set_variance(sd);
@@ -85,6 +98,42 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         return finish(zh, en, second);
     }
     finish(zh, en, first)
+}
+
+/// The lexical ids of every sentence, found once (the tokens' words are not needed after).
+struct SentenceIds {
+    /// Chinese sentence → [`DocLexicon::sentence_ids`]: words, unknown runs, glossary terms.
+    zh: Vec<Vec<u32>>,
+    /// Chinese sentence → [`DocLexicon::token_ids`]: its words as tokenized.
+    zh_tokens: Vec<Vec<u32>>,
+    /// English sentence → [`DocLexicon::content_stem_ids`].
+    en_stems: Vec<Vec<u32>>,
+}
+
+impl SentenceIds {
+    fn new(
+        zh: &[ZhTokens],
+        zh_simplified: &[String],
+        en: &[EnTokens],
+        lex: &DocLexicon,
+    ) -> SentenceIds {
+        SentenceIds {
+            zh: zh
+                .par_iter()
+                .zip(zh_simplified)
+                .map(|(t, s)| lex.sentence_ids(t, s))
+                .collect(),
+            zh_tokens: zh.par_iter().map(|t| lex.token_ids(t)).collect(),
+            en_stems: en.par_iter().map(|t| lex.content_stem_ids(t)).collect(),
+        }
+    }
+}
+
+/// Frees the words of the tokens once their ids are known: a long document's tokens are
+/// among the largest tables of the alignment (a string per word).
+fn forget_words(zh: &mut [ZhTokens], en: &mut [EnTokens]) {
+    zh.par_iter_mut().for_each(|t| t.words = Vec::new());
+    en.par_iter_mut().for_each(|t| t.words = Vec::new());
 }
 
 /// Paragraph blocks (zh range, en range): one per paragraph when the counts agree, else one.
@@ -468,29 +517,19 @@ fn length_spread(path: &[Step], f: &Features, ratio: f64) -> f64 {
 /// Word associations learned from the first pass: a Chinese word and an English content stem
 /// that keep landing in the same one-to-one beads (Dice ≥ 0.5, at least twice) become a
 /// rendering. This is how a translator's own choices (韦小宝 → Trinket) enter the lexicon.
-fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: &[EnTokens]) {
+fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds) {
     let mut pair: HashMap<(u32, u32), u32> = HashMap::new();
     let mut zc: HashMap<u32, u32> = HashMap::new();
     let mut ec: HashMap<u32, u32> = HashMap::new();
     for s in path.iter().filter(|s| s.shape == 0) {
-        let mut words: Vec<u32> = zh[s.i0].words.iter().filter_map(|w| lex.get(w)).collect();
-        words.sort_unstable();
-        words.dedup();
-        let mut stems: Vec<u32> = en[s.j0]
-            .words
-            .iter()
-            .filter(|w| !w.stop)
-            .filter_map(|w| lex.stems.get(&w.stem))
-            .collect();
-        stems.sort_unstable();
-        stems.dedup();
-        for &w in &words {
+        let stems = &ids.en_stems[s.j0];
+        for &w in &ids.zh_tokens[s.i0] {
             *zc.entry(w).or_default() += 1;
-            for &t in &stems {
+            for &t in stems {
                 *pair.entry((w, t)).or_default() += 1;
             }
         }
-        for &t in &stems {
+        for &t in stems {
             *ec.entry(t).or_default() += 1;
         }
     }

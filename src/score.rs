@@ -103,8 +103,26 @@ impl Features {
         let zh_words: Vec<Vec<u32>> = zh
             .iter()
             .zip(zh_simplified)
-            .map(|(t, s)| lex.sentence_words(t, s))
+            .map(|(t, s)| lex.sentence_ids(t, s))
             .collect();
+        let en_stems = en.iter().map(|s| lex.content_stem_ids(s)).collect();
+        Features::from_ids(zh, en, zh_words, en_stems, lex)
+    }
+
+    /// Features from each sentence's lexical ids, found beforehand: Chinese word ids
+    /// ([`DocLexicon::sentence_ids`]; those with renderings are kept) and English content
+    /// stems ([`DocLexicon::content_stem_ids`]). Of the tokens only the other fields are read,
+    /// so their words may be gone.
+    pub fn from_ids(
+        zh: &[ZhTokens],
+        en: &[EnTokens],
+        mut zh_words: Vec<Vec<u32>>,
+        en_stems: Vec<Vec<u32>>,
+        lex: &DocLexicon,
+    ) -> Features {
+        for ids in &mut zh_words {
+            ids.retain(|&id| !lex.renderings[id as usize].is_empty());
+        }
         let zh_cover = zh_words
             .iter()
             .map(|ids| {
@@ -115,20 +133,6 @@ impl Features {
                             .iter()
                             .flat_map(|r| r.stems.iter().copied())
                     })
-                    .collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            })
-            .collect();
-        let en_stems = en
-            .iter()
-            .map(|s| {
-                let mut v: Vec<u32> = s
-                    .words
-                    .iter()
-                    .filter(|w| !w.stop)
-                    .filter_map(|w| lex.stems.get(&w.stem))
                     .collect();
                 v.sort_unstable();
                 v.dedup();

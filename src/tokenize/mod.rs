@@ -85,7 +85,11 @@ impl Tokenizer {
 
     /// Tokenizes a Chinese sentence (simplified or traditional; looked up as simplified).
     pub fn zh(&self, sentence: &str) -> ZhTokens {
-        let simplified = to_simplified(sentence);
+        self.zh_simplified(sentence, &to_simplified(sentence))
+    }
+
+    /// [`Tokenizer::zh`] of a sentence whose [`to_simplified`] form the caller has already.
+    pub fn zh_simplified(&self, sentence: &str, simplified: &str) -> ZhTokens {
         let mut out = ZhTokens {
             chars: sentence.chars().filter(|c| c.is_alphanumeric()).count(),
             question: sentence.contains(['？', '?']),
@@ -94,7 +98,7 @@ impl Tokenizer {
             quote_open: opens_quote(sentence),
             ..ZhTokens::default()
         };
-        for token in self.jieba.cut(&simplified, true) {
+        for token in self.jieba.cut(simplified, true) {
             let w = token.word;
             if !w.chars().any(char::is_alphanumeric) {
                 continue;
