@@ -518,19 +518,32 @@ fn length_spread(path: &[Step], f: &Features, ratio: f64) -> f64 {
 /// that keep landing in the same one-to-one beads (Dice ≥ 0.5, at least twice) become a
 /// rendering. This is how a translator's own choices (韦小宝 → Trinket) enter the lexicon.
 fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds) {
+    let ones: Vec<&Step> = path.iter().filter(|s| s.shape == 0).collect();
+    // Bead counts of each word and stem first: a pair whose counts differ more than threefold
+    // cannot reach a Dice of 0.5 (2c / (zc + ec) with c ≤ min(zc, ec)), nor one seen once
+    // reach 2 beads, so most pairs need no count of their own.
+    let mut zc = vec![0u32; lex.words.len()];
+    let mut ec = vec![0u32; lex.stems.len()];
+    for s in &ones {
+        for &w in &ids.zh_tokens[s.i0] {
+            zc[w as usize] += 1;
+        }
+        for &t in &ids.en_stems[s.j0] {
+            ec[t as usize] += 1;
+        }
+    }
+    let possible = |a: u32, b: u32| a >= 2 && b >= 2 && 4 * a.min(b) >= a + b;
     let mut pair: HashMap<(u32, u32), u32> = HashMap::new();
-    let mut zc: HashMap<u32, u32> = HashMap::new();
-    let mut ec: HashMap<u32, u32> = HashMap::new();
-    for s in path.iter().filter(|s| s.shape == 0) {
+    for s in &ones {
         let stems = &ids.en_stems[s.j0];
         for &w in &ids.zh_tokens[s.i0] {
-            *zc.entry(w).or_default() += 1;
-            for &t in stems {
+            let z = zc[w as usize];
+            if z < 2 {
+                continue;
+            }
+            for &t in stems.iter().filter(|&&t| possible(z, ec[t as usize])) {
                 *pair.entry((w, t)).or_default() += 1;
             }
-        }
-        for &t in stems {
-            *ec.entry(t).or_default() += 1;
         }
     }
     let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
@@ -540,7 +553,7 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds) {
         if c < 2 {
             continue;
         }
-        let dice = 2.0 * c as f64 / (zc[&w] + ec[&t]) as f64;
+        let dice = 2.0 * c as f64 / (zc[w as usize] + ec[t as usize]) as f64;
         if dice >= 0.5 && best.get(&w).is_none_or(|b| dice > b.0) {
             best.insert(w, (dice, t));
         }

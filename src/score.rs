@@ -304,7 +304,7 @@ impl<'a> Scorer<'a> {
             for r in rends {
                 for &j in &stem_sentences[r.stems[0] as usize] {
                     if seen[j as usize] != w as u32
-                        && r.stems
+                        && r.stems[1..]
                             .iter()
                             .all(|s| features.en_stems[j as usize].binary_search(s).is_ok())
                     {
