@@ -120,11 +120,11 @@ impl Features {
         en_stems: Vec<Vec<u32>>,
         lex: &DocLexicon,
     ) -> Features {
-        for ids in &mut zh_words {
-            ids.retain(|&id| !lex.renderings[id as usize].is_empty());
-        }
+        zh_words
+            .par_iter_mut()
+            .for_each(|ids| ids.retain(|&id| !lex.renderings[id as usize].is_empty()));
         let zh_cover = zh_words
-            .iter()
+            .par_iter()
             .map(|ids| {
                 let mut v: Vec<u32> = ids
                     .iter()
@@ -289,7 +289,6 @@ impl<'a> Scorer<'a> {
     pub fn new(features: &'a Features, lex: &'a DocLexicon, params: Params) -> Scorer<'a> {
         let n_en = features.en_stems.len().max(1) as f64;
         let n_zh = features.zh_words.len().max(1) as f64;
-        let mut word_hits = vec![0usize; lex.words.len()];
         let mut stem_hits = vec![0usize; lex.stems.len()];
         // Inverted index: stem → English sentences containing it.
         let mut stem_sentences: Vec<Vec<u32>> = vec![Vec::new(); lex.stems.len()];
@@ -298,22 +297,32 @@ impl<'a> Scorer<'a> {
                 stem_sentences[s as usize].push(j as u32);
             }
         }
-        let mut seen = vec![u32::MAX; features.en_stems.len()];
-        for (w, rends) in lex.renderings.iter().enumerate() {
-            // Sentences where any single-stem rendering (or the first stem of a phrase) occurs.
-            for r in rends {
-                for &j in &stem_sentences[r.stems[0] as usize] {
-                    if seen[j as usize] != w as u32
-                        && r.stems[1..]
-                            .iter()
-                            .all(|s| features.en_stems[j as usize].binary_search(s).is_ok())
-                    {
-                        seen[j as usize] = w as u32;
-                        word_hits[w] += 1;
+        // Per word: the English sentences where one of its renderings occurs (all its stems),
+        // counted once each (`seen` marks them with the word's id).
+        let word_hits: Vec<usize> = lex
+            .renderings
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || vec![u32::MAX; features.en_stems.len()],
+                |seen, (w, rends)| {
+                    let mut hits = 0;
+                    for r in rends {
+                        for &j in &stem_sentences[r.stems[0] as usize] {
+                            if seen[j as usize] != w as u32
+                                && r.stems[1..]
+                                    .iter()
+                                    .all(|s| features.en_stems[j as usize].binary_search(s).is_ok())
+                            {
+                                seen[j as usize] = w as u32;
+                                hits += 1;
+                            }
+                        }
                     }
-                }
-            }
-        }
+                    hits
+                },
+            )
+            .collect();
         for cover in &features.zh_cover {
             for &s in cover {
                 stem_hits[s as usize] += 1;
@@ -437,7 +446,7 @@ impl<'a> Scorer<'a> {
         let lex = self.lex;
         self.zh_index = f
             .zh_words
-            .iter()
+            .par_iter()
             .zip(&f.zh_cover)
             .map(|(words, cover)| {
                 let mut index: Vec<(u32, u8)> = Vec::with_capacity(cover.len());
@@ -466,7 +475,7 @@ impl<'a> Scorer<'a> {
             .collect();
         self.zh_phrases = f
             .zh_words
-            .iter()
+            .par_iter()
             .map(|words| {
                 words
                     .iter()
@@ -483,7 +492,7 @@ impl<'a> Scorer<'a> {
             .collect();
         self.en_index = f
             .en_stems
-            .iter()
+            .par_iter()
             .zip(&self.en_bits)
             .map(|(stems, bits)| {
                 stems
