@@ -86,12 +86,13 @@ impl DocLexicon {
                 lex.stems.id(&w.stem);
             }
         }
-        let mut words: Vec<&str> = zh
+        // Distinct words first: sorting every token (hundreds of thousands) costs more.
+        let distinct: std::collections::HashSet<&str> = zh
             .iter()
             .flat_map(|s| s.words.iter().map(String::as_str))
             .collect();
-        words.sort_unstable();
-        words.dedup();
+        let mut words: Vec<&str> = distinct.into_iter().collect();
+        words.par_sort_unstable();
         let glosses: Vec<Vec<Vec<String>>> = words
             .par_iter()
             .map(|w| dictionary_glosses(w, tokenizer))
@@ -109,7 +110,10 @@ impl DocLexicon {
                 );
             }
         }
-        let runs: Vec<String> = zh.iter().flat_map(|s| lex.unknown_runs(&s.words)).collect();
+        let runs: Vec<String> = zh
+            .par_iter()
+            .flat_map_iter(|s| lex.unknown_runs(&s.words))
+            .collect();
         for run in runs {
             lex.word_id(&run);
         }
@@ -261,6 +265,7 @@ impl DocLexicon {
             }
         }
         let candidates: Vec<(u32, Vec<String>)> = (0..self.words.len() as u32)
+            .into_par_iter()
             .map(|id| (id, name_forms(&self.words[id as usize], tokenizer)))
             .filter(|(_, forms)| !forms.is_empty())
             .collect();

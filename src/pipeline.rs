@@ -7,7 +7,7 @@ use crate::bead::{Alignment, Bead, Sentence};
 use crate::glossary::Glossary;
 use crate::lexicon::{DocLexicon, Rendering, Source};
 use crate::score::{DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, Scorer};
-use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, to_simplified};
+use crate::tokenize::{EnTokens, StemCache, Tokenizer, ZhTokens, to_simplified};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -33,6 +33,8 @@ const LEVEL_FACTOR: usize = 4;
 const MAX_WIDENINGS: usize = 3;
 /// Steps on each side of a near-edge step whose band is widened.
 const WIDEN_REACH: usize = 64;
+/// English sentences tokenized in one job at least (they share a stem cache).
+const EN_RUN: usize = 1024;
 /// Temperature of the bead posteriors that become confidences.
 const TEMPERATURE: f64 = 1.0;
 
@@ -48,13 +50,21 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         .zip(&zh_simplified)
         .map(|(s, simplified)| tokenizer.zh_simplified(&s.text, simplified))
         .collect();
-    let mut en_tokens: Vec<EnTokens> = en.par_iter().map(|s| tokenizer.en(&s.text)).collect();
+    // Long runs of sentences per job, so that each job's stem cache fills and serves.
+    let mut en_tokens: Vec<EnTokens> = en
+        .par_iter()
+        .with_min_len(EN_RUN)
+        .map_init(StemCache::new, |cache, s| {
+            tokenizer.en_cached(&s.text, cache)
+        })
+        .collect();
     trace(&t0, "tokenized");
     let mut lex = DocLexicon::build(&zh_tokens, &en_tokens, &config.glossary, tokenizer);
     trace(&t0, "lexicon");
     let ids = SentenceIds::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
     drop(zh_simplified);
     forget_words(&mut zh_tokens, &mut en_tokens);
+    trace(&t0, "ids");
     let blocks = blocks(&zh, &en);
 
     let features = Features::from_ids(
@@ -69,6 +79,7 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         .par_iter()
         .map(|(zr, er)| coarse_guide(&features, &lex, &config.params, zr, er))
         .collect();
+    trace(&t0, "guides");
     let scorer = Scorer::new(&features, &lex, config.params.clone());
     let first = search(&scorer, &blocks, &guides, config.single_pass);
     trace(&t0, "pass 1");
@@ -350,11 +361,14 @@ fn block_path(
     loop {
         attempt += 1;
         let started = std::time::Instant::now();
-        let f = BlockScores::new(scorer, &band, zr, er);
-        let scores = confidences.then(|| align::band_scores(&band, &f));
-        let path = match &scores {
-            Some(scores) => align::best_path_scored(n, m, &band, scores),
-            None => align::best_path(n, m, &band, &f),
+        // With confidences the band's scores are kept (and the pair masks freed once they
+        // are made); without, they are made a window of rows at a time as the search needs.
+        let (path, scores) = if confidences {
+            let scores = align::band_scores(&band, &BlockScores::new(scorer, &band, zr, er));
+            (align::best_path_scored(n, m, &band, &scores), Some(scores))
+        } else {
+            let f = BlockScores::new(scorer, &band, zr, er);
+            (align::best_path(n, m, &band, &f), None)
         };
         let margins = align::edge_margins(&path, &band, m);
         let near: Vec<usize> = (0..path.len())

@@ -6,6 +6,10 @@ use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
 
+/// Stems and stop-word flags of English words, by lower-cased form, for
+/// [`Tokenizer::en_cached`].
+pub type StemCache = std::collections::HashMap<String, (String, bool)>;
+
 /// The tokenizers, loaded once (jieba's dictionary takes about 0.1 s).
 pub struct Tokenizer {
     jieba: Jieba,
@@ -116,6 +120,16 @@ impl Tokenizer {
 
     /// Tokenizes an English sentence.
     pub fn en(&self, sentence: &str) -> EnTokens {
+        self.en_with(sentence, None)
+    }
+
+    /// [`Tokenizer::en`] for one of many sentences: each word form is stemmed once, the first
+    /// time `cache` meets it.
+    pub fn en_cached(&self, sentence: &str, cache: &mut StemCache) -> EnTokens {
+        self.en_with(sentence, Some(cache))
+    }
+
+    fn en_with(&self, sentence: &str, mut cache: Option<&mut StemCache>) -> EnTokens {
         use unicode_segmentation::UnicodeSegmentation;
         let sentence = &*nfc(sentence);
         let mut out = EnTokens {
@@ -137,8 +151,17 @@ impl Tokenizer {
                 continue;
             }
             let lower = word.to_lowercase();
-            let stop = is_stop_word(&lower);
-            let stem = self.stem(&lower);
+            let (stem, stop) = match cache.as_deref_mut() {
+                Some(cache) => match cache.get(&lower) {
+                    Some((stem, stop)) => (stem.clone(), *stop),
+                    None => {
+                        let known = (self.stem(&lower), is_stop_word(&lower));
+                        cache.insert(lower, known.clone());
+                        known
+                    }
+                },
+                None => (self.stem(&lower), is_stop_word(&lower)),
+            };
             let capitalized = word.chars().next().is_some_and(char::is_uppercase);
             out.words.push(EnWord {
                 stem,
