@@ -282,21 +282,25 @@ fn coarse_features(
             .any(|r| r.stems.iter().all(|&s| en_df[s as usize] > 0))
     };
     let mut coarse = f.merged(zr, er, kz, ke);
-    for words in &mut coarse.zh_words {
-        keep_rarest(words, |w| (!visible(w), zh_df[w as usize]));
-    }
-    for (cover, words) in coarse.zh_cover.iter_mut().zip(&coarse.zh_words) {
-        *cover = words
-            .iter()
-            .flat_map(|&w| lex.renderings[w as usize].iter())
-            .flat_map(|r| r.stems.iter().copied())
-            .collect();
-        cover.sort_unstable();
-        cover.dedup();
-    }
-    for stems in &mut coarse.en_stems {
+    coarse
+        .zh_words
+        .par_iter_mut()
+        .zip(&mut coarse.zh_cover)
+        .for_each(|(words, cover)| {
+            // The cover of the words kept (the merged one is right when all are).
+            if keep_rarest(words, |w| (!visible(w), zh_df[w as usize])) {
+                *cover = words
+                    .iter()
+                    .flat_map(|&w| lex.renderings[w as usize].iter())
+                    .flat_map(|r| r.stems.iter().copied())
+                    .collect();
+                cover.sort_unstable();
+                cover.dedup();
+            }
+        });
+    coarse.en_stems.par_iter_mut().for_each(|stems| {
         keep_rarest(stems, |s| (cover_df[s as usize] == 0, en_df[s as usize]));
-    }
+    });
     for numbers in coarse.zh_numbers.iter_mut().chain(&mut coarse.en_numbers) {
         numbers.sort_unstable();
         numbers.dedup();
@@ -314,13 +318,15 @@ fn frequencies(lists: &[Vec<u32>], len: usize) -> Vec<u32> {
 }
 
 /// Cuts a sorted id list to the [`COARSE_IDS`] ids of least `key` (ties: the lower id),
-/// still sorted.
-fn keep_rarest<K: Ord>(ids: &mut Vec<u32>, key: impl Fn(u32) -> K) {
-    if ids.len() > COARSE_IDS {
-        ids.sort_by_cached_key(|&id| (key(id), id));
-        ids.truncate(COARSE_IDS);
-        ids.sort_unstable();
+/// still sorted; whether it was cut.
+fn keep_rarest<K: Ord>(ids: &mut Vec<u32>, key: impl Fn(u32) -> K) -> bool {
+    if ids.len() <= COARSE_IDS {
+        return false;
     }
+    ids.sort_by_cached_key(|&id| (key(id), id));
+    ids.truncate(COARSE_IDS);
+    ids.sort_unstable();
+    true
 }
 
 /// The English sentences that Chinese sentence `i` (block coordinates) can meet in the band.
