@@ -307,49 +307,11 @@ pub fn posteriors_scored(
     temperature: f64,
 ) -> Vec<f64> {
     let m = band.hi[n];
-    let mut fwd = table(n, band, f64::NEG_INFINITY);
-    fwd[0][0] = 0.0;
-    for i in 0..=n {
-        let lo = band.lo[i];
-        for (c, cell) in scores[i].iter().enumerate() {
-            let j = lo + c;
-            if i == 0 && j == 0 {
-                continue;
-            }
-            let mut acc = f64::NEG_INFINITY;
-            for (k, &(a, b)) in SHAPES.iter().enumerate() {
-                if cell[k] > f32::NEG_INFINITY {
-                    let from = fwd[i - a][j - b - band.lo[i - a]];
-                    acc = log_add(acc, from + cell[k] as f64 / temperature);
-                }
-            }
-            fwd[i][c] = acc;
-        }
-    }
-    let mut bwd = table(n, band, f64::NEG_INFINITY);
-    bwd[n][m - band.lo[n]] = 0.0;
-    for i in (0..=n).rev() {
-        let lo = band.lo[i];
-        for j in (lo..=band.hi[i]).rev() {
-            if i == n && j == m {
-                continue;
-            }
-            let mut acc = f64::NEG_INFINITY;
-            for (k, &(a, b)) in SHAPES.iter().enumerate() {
-                if !band.contains(i + a, j + b) {
-                    continue;
-                }
-                let s = scores[i + a][j + b - band.lo[i + a]][k];
-                if s > f32::NEG_INFINITY {
-                    acc = log_add(
-                        acc,
-                        bwd[i + a][j + b - band.lo[i + a]] + s as f64 / temperature,
-                    );
-                }
-            }
-            bwd[i][j - lo] = acc;
-        }
-    }
+    // The two directions are independent: one thread each.
+    let (fwd, bwd) = rayon::join(
+        || forward(n, band, scores, temperature),
+        || backward(n, m, band, scores, temperature),
+    );
     let z = fwd[n][m - band.lo[n]];
     path.iter()
         .map(|s| {
@@ -360,12 +322,71 @@ pub fn posteriors_scored(
         .collect()
 }
 
-fn log_add(a: f64, b: f64) -> f64 {
-    if a == f64::NEG_INFINITY {
-        return b;
+/// Log-sums of the scores of all paths from (0, 0) to each cell of the band.
+fn forward(n: usize, band: &Band, scores: &[Vec<[f32; NS]>], temperature: f64) -> Vec<Vec<f64>> {
+    let mut fwd = table(n, band, f64::NEG_INFINITY);
+    fwd[0][0] = 0.0;
+    for i in 0..=n {
+        let lo = band.lo[i];
+        for (c, cell) in scores[i].iter().enumerate() {
+            let j = lo + c;
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut terms = [f64::NEG_INFINITY; NS];
+            for (k, &(a, b)) in SHAPES.iter().enumerate() {
+                if cell[k] > f32::NEG_INFINITY {
+                    let from = fwd[i - a][j - b - band.lo[i - a]];
+                    terms[k] = from + cell[k] as f64 / temperature;
+                }
+            }
+            fwd[i][c] = log_sum(&terms);
+        }
     }
-    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
-    hi + (lo - hi).exp().ln_1p()
+    fwd
+}
+
+/// Log-sums of the scores of all paths from each cell of the band to (n, m).
+fn backward(
+    n: usize,
+    m: usize,
+    band: &Band,
+    scores: &[Vec<[f32; NS]>],
+    temperature: f64,
+) -> Vec<Vec<f64>> {
+    let mut bwd = table(n, band, f64::NEG_INFINITY);
+    bwd[n][m - band.lo[n]] = 0.0;
+    for i in (0..=n).rev() {
+        let lo = band.lo[i];
+        for j in (lo..=band.hi[i]).rev() {
+            if i == n && j == m {
+                continue;
+            }
+            let mut terms = [f64::NEG_INFINITY; NS];
+            for (k, &(a, b)) in SHAPES.iter().enumerate() {
+                if !band.contains(i + a, j + b) {
+                    continue;
+                }
+                let s = scores[i + a][j + b - band.lo[i + a]][k];
+                if s > f32::NEG_INFINITY {
+                    terms[k] = bwd[i + a][j + b - band.lo[i + a]] + s as f64 / temperature;
+                }
+            }
+            bwd[i][j - lo] = log_sum(&terms);
+        }
+    }
+    bwd
+}
+
+/// log(Σ exp(x)) of the terms (−∞ for none): one exponential per term and one logarithm,
+/// scaled by the largest term.
+fn log_sum(terms: &[f64; NS]) -> f64 {
+    let top = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if top == f64::NEG_INFINITY {
+        return top;
+    }
+    let sum: f64 = terms.iter().map(|&x| (x - top).exp()).sum();
+    top + sum.ln()
 }
 
 #[cfg(test)]
@@ -409,6 +430,17 @@ mod tests {
         let band = Band::around(&[], 60, 60, 4);
         assert!(band.cells() < 61 * 61 / 4);
         assert_eq!(best_path(60, 60, &band, &f), full);
+    }
+
+    #[test]
+    fn log_sums_are_sums_of_exponentials() {
+        let mut terms = [f64::NEG_INFINITY; NS];
+        assert_eq!(log_sum(&terms), f64::NEG_INFINITY);
+        terms[0] = -1.0;
+        terms[3] = -2.5;
+        terms[NS - 1] = -700.0;
+        let want = ((-1.0f64).exp() + (-2.5f64).exp() + (-700.0f64).exp()).ln();
+        assert!((log_sum(&terms) - want).abs() < 1e-12);
     }
 
     #[test]

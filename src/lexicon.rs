@@ -89,12 +89,13 @@ impl DocLexicon {
                 lex.stems.id(&w.stem);
             }
         }
-        let mut words: Vec<&str> = zh
+        // Distinct words first: sorting every token (hundreds of thousands) costs more.
+        let distinct: std::collections::HashSet<&str> = zh
             .iter()
             .flat_map(|s| s.words.iter().map(String::as_str))
             .collect();
-        words.sort_unstable();
-        words.dedup();
+        let mut words: Vec<&str> = distinct.into_iter().collect();
+        words.par_sort_unstable();
         let glosses: Vec<Vec<Vec<String>>> = words
             .par_iter()
             .map(|w| dictionary_glosses(w, tokenizer))
@@ -125,7 +126,10 @@ impl DocLexicon {
                 lex.add(id, Rendering { stems, source });
             }
         }
-        let runs: Vec<String> = zh.iter().flat_map(|s| lex.unknown_runs(&s.words)).collect();
+        let runs: Vec<String> = zh
+            .par_iter()
+            .flat_map_iter(|s| lex.unknown_runs(&s.words))
+            .collect();
         for run in runs {
             lex.word_id(&run);
         }
@@ -176,8 +180,39 @@ impl DocLexicon {
         }
     }
 
-    /// Word ids of a Chinese sentence: its words, then the glossary terms it contains.
+    /// Word ids of a Chinese sentence: its words, then the glossary terms it contains; those
+    /// with renderings.
     pub fn sentence_words(&self, tokens: &ZhTokens, simplified: &str) -> Vec<u32> {
+        let mut ids = self.sentence_ids(tokens, simplified);
+        ids.retain(|&id| !self.renderings[id as usize].is_empty());
+        ids
+    }
+
+    /// The ids of a Chinese sentence's words as tokenized (those the lexicon knows), sorted,
+    /// each once.
+    pub fn token_ids(&self, tokens: &ZhTokens) -> Vec<u32> {
+        let mut ids: Vec<u32> = tokens.words.iter().filter_map(|w| self.get(w)).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The ids of a sentence's English content stems (stop words left out), sorted, each once.
+    pub fn content_stem_ids(&self, tokens: &EnTokens) -> Vec<u32> {
+        let mut ids: Vec<u32> = tokens
+            .words
+            .iter()
+            .filter(|w| !w.stop)
+            .filter_map(|w| self.stems.get(&w.stem))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// [`DocLexicon::sentence_words`] with or without renderings: they do not change when
+    /// renderings are added (learned ones are not dictionary ones, so unknown runs stay).
+    pub fn sentence_ids(&self, tokens: &ZhTokens, simplified: &str) -> Vec<u32> {
         let mut ids: Vec<u32> = tokens.words.iter().filter_map(|w| self.get(w)).collect();
         ids.extend(
             self.unknown_runs(&tokens.words)
@@ -192,7 +227,6 @@ impl DocLexicon {
         );
         ids.sort_unstable();
         ids.dedup();
-        ids.retain(|&id| !self.renderings[id as usize].is_empty());
         ids
     }
 
@@ -247,6 +281,7 @@ impl DocLexicon {
             }
         }
         let candidates: Vec<(u32, Vec<String>)> = (0..self.words.len() as u32)
+            .into_par_iter()
             .map(|id| (id, name_forms(&self.words[id as usize], tokenizer)))
             .filter(|(_, forms)| !forms.is_empty())
             .collect();

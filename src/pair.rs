@@ -42,7 +42,16 @@ pub fn align_files(
 /// The TMX language code of the Chinese side: `zh-TW` when the text is in traditional
 /// characters, else `zh-CN`.
 pub fn zh_lang_code(al: &Alignment) -> &'static str {
-    let text: String = al.zh.iter().map(|s| s.text.as_str()).collect();
+    // `looks_traditional` reads the first 2000 Han characters: the sentences that hold them.
+    let mut text = String::new();
+    let mut han = 0;
+    for s in &al.zh {
+        if han >= 2000 {
+            break;
+        }
+        text.push_str(&s.text);
+        han += s.text.chars().filter(|&c| tokenize::is_han(c)).count();
+    }
     if tokenize::looks_traditional(&text) {
         "zh-TW"
     } else {

@@ -6,8 +6,8 @@ use crate::align::{self, Band, BeadScores, NS, Step};
 use crate::bead::{Alignment, Bead, Sentence};
 use crate::glossary::Glossary;
 use crate::lexicon::{DocLexicon, Rendering, Source};
-use crate::score::{DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, Scorer};
-use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, to_simplified};
+use crate::score::{self, DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, Scorer};
+use crate::tokenize::{EnTokens, StemCache, Tokenizer, ZhTokens, to_simplified};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -31,6 +31,11 @@ const BAND_WIDTH: usize = 8;
 /// the two passes disagree by over 64 sentences (on mac-dev, with runs of 30 to 100 sentences
 /// cut from one side, the full search found the same beads in 11 cases of 12).
 const GUIDED_WIDTH: usize = 64;
+/// Half-width of the band of a search whose path only guides the next pass (no
+/// confidences): narrower, as near-edge stretches are re-searched where it binds
+/// ([`repair_near_edges`]). Measured on bible 006: 585k cells and 11 near-edge steps instead
+/// of 756k and 4, same beads on 001-006; at 4, 335 near-edge steps cost more than they save.
+const GUIDE_BAND_WIDTH: usize = 6;
 /// Sentences per unit of the next coarser grid when a long block is searched level by level.
 const LEVEL_FACTOR: usize = 4;
 /// How many searches of a grid, at most, before its path is accepted (the band re-centred on
@@ -38,6 +43,8 @@ const LEVEL_FACTOR: usize = 4;
 const MAX_WIDENINGS: usize = 3;
 /// Steps on each side of a near-edge step whose band is widened.
 const WIDEN_REACH: usize = 64;
+/// English sentences tokenized in one job at least (they share a stem cache).
+const EN_RUN: usize = 1024;
 /// Temperature of the bead posteriors that become confidences.
 const TEMPERATURE: f64 = 1.0;
 
@@ -48,19 +55,42 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
     // The two dictionaries load side by side: most of a short pair's time.
     let (tokenizer, ()) = rayon::join(Tokenizer::shared, crate::lexicon::load_dictionary);
     let zh_simplified: Vec<String> = zh.par_iter().map(|s| to_simplified(&s.text)).collect();
-    let zh_tokens: Vec<ZhTokens> = zh.par_iter().map(|s| tokenizer.zh(&s.text)).collect();
-    let en_tokens: Vec<EnTokens> = en.par_iter().map(|s| tokenizer.en(&s.text)).collect();
+    let mut zh_tokens: Vec<ZhTokens> = zh
+        .par_iter()
+        .zip(&zh_simplified)
+        .map(|(s, simplified)| tokenizer.zh_simplified(&s.text, simplified))
+        .collect();
+    // Long runs of sentences per job, so that each job's stem cache fills and serves.
+    let mut en_tokens: Vec<EnTokens> = en
+        .par_iter()
+        .with_min_len(EN_RUN)
+        .map_init(StemCache::new, |cache, s| {
+            tokenizer.en_cached(&s.text, cache)
+        })
+        .collect();
     trace(&t0, "tokenized");
     let mut lex = DocLexicon::build(&zh_tokens, &en_tokens, &config.glossary, tokenizer);
     trace(&t0, "lexicon");
+    let ids = SentenceIds::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+    drop(zh_simplified);
+    forget_words(&mut zh_tokens, &mut en_tokens);
+    release_freed_memory();
+    trace(&t0, "ids");
     let blocks = blocks(&zh, &en);
 
-    let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+    let features = Features::from_ids(
+        &zh_tokens,
+        &en_tokens,
+        (ids.zh.clone(), ids.zh_pos.clone()),
+        (ids.en_stems.clone(), ids.en_pos.clone()),
+        &lex,
+    );
     // Guides first: the coarse grids' tables are gone before the fine grid's are built.
     let guides: Vec<Vec<(usize, usize)>> = blocks
         .par_iter()
         .map(|(zr, er)| coarse_guide(&features, &lex, &config.params, zr, er))
         .collect();
+    trace(&t0, "guides");
     let scorer = Scorer::new(&features, &lex, config.params.clone());
     let first = search(&scorer, &blocks, &guides, config.single_pass);
     trace(&t0, "pass 1");
@@ -72,9 +102,16 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         // The first pass's tables go before the second pass builds its own.
         drop(scorer);
         drop(features);
-        learn_associations(&mut lex, &path, &zh_tokens, &en_tokens);
+        learn_associations(&mut lex, &path, &ids);
+        release_freed_memory();
         trace(&t0, "learned");
-        let features = Features::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
+        let features = Features::from_ids(
+            &zh_tokens,
+            &en_tokens,
+            (ids.zh, ids.zh_pos),
+            (ids.en_stems, ids.en_pos),
+            &lex,
+        );
         let mut scorer = Scorer::new(&features, &lex, config.params.clone());
         scorer.set_prior(&shares);
         scorer.set_variance(sd);
@@ -92,6 +129,54 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         return finish(zh, en, second);
     }
     finish(zh, en, first)
+}
+
+/// The lexical ids of every sentence, found once (the tokens' words are not needed after).
+struct SentenceIds {
+    /// Chinese sentence → [`DocLexicon::sentence_ids`]: words, unknown runs, glossary terms.
+    zh: Vec<Vec<u32>>,
+    /// Chinese sentence → where each of `zh` stands in it ([`score::word_positions`]).
+    zh_pos: Vec<Vec<f32>>,
+    /// Chinese sentence → [`DocLexicon::token_ids`]: its words as tokenized.
+    zh_tokens: Vec<Vec<u32>>,
+    /// English sentence → its content stems and where each stands ([`score::stem_positions`]).
+    en_stems: Vec<Vec<u32>>,
+    en_pos: Vec<Vec<f32>>,
+}
+
+impl SentenceIds {
+    fn new(
+        zh: &[ZhTokens],
+        zh_simplified: &[String],
+        en: &[EnTokens],
+        lex: &DocLexicon,
+    ) -> SentenceIds {
+        let zh_ids: Vec<Vec<u32>> = zh
+            .par_iter()
+            .zip(zh_simplified)
+            .map(|(t, s)| lex.sentence_ids(t, s))
+            .collect();
+        let zh_pos = zh
+            .par_iter()
+            .zip(&zh_ids)
+            .map(|(t, ids)| score::word_positions(t, ids, lex))
+            .collect();
+        let (en_stems, en_pos) = en.par_iter().map(|t| score::stem_positions(t, lex)).unzip();
+        SentenceIds {
+            zh: zh_ids,
+            zh_pos,
+            zh_tokens: zh.par_iter().map(|t| lex.token_ids(t)).collect(),
+            en_stems,
+            en_pos,
+        }
+    }
+}
+
+/// Frees the words of the tokens once their ids are known: a long document's tokens are
+/// among the largest tables of the alignment (a string per word).
+fn forget_words(zh: &mut [ZhTokens], en: &mut [EnTokens]) {
+    zh.par_iter_mut().for_each(|t| t.words = Vec::new());
+    en.par_iter_mut().for_each(|t| t.words = Vec::new());
 }
 
 /// Paragraph blocks (zh range, en range): one per paragraph when the counts agree, else one.
@@ -129,7 +214,12 @@ fn search(
         .par_iter()
         .zip(guides)
         .flat_map_iter(|((zr, er), guide)| {
-            let (path, post) = block_path(scorer, zr, er, guide, BAND_WIDTH, confidences);
+            let width = if confidences {
+                BAND_WIDTH
+            } else {
+                GUIDE_BAND_WIDTH
+            };
+            let (path, post) = block_path(scorer, zr, er, guide, width, confidences);
             let post = post.into_iter().chain(std::iter::repeat(0.0));
             path.into_iter().zip(post).map(move |(s, p)| {
                 let s = Step {
@@ -186,7 +276,7 @@ fn coarse_guide(
         let ke = LEVEL_FACTOR;
         (n.div_ceil(m.div_ceil(ke)).max(1), ke)
     };
-    let coarse = features.merged(zr, er, kz, ke);
+    let coarse = coarse_features(features, lex, zr, er, kz, ke);
     let (cn, cm) = (coarse.zh_len.len(), coarse.en_len.len());
     let guide = coarse_guide(&coarse, lex, params, &(0..cn), &(0..cm));
     let coarse_scorer = Scorer::new(&coarse, lex, params.clone());
@@ -201,6 +291,79 @@ fn coarse_guide(
     path.iter()
         .map(|s| ((s.i1 * kz).min(n), (s.j1 * ke).min(m)))
         .collect()
+}
+
+/// Lexical ids a unit of a coarse grid keeps: as many as the scorer's evidence masks hold.
+const COARSE_IDS: usize = 64;
+
+/// Features of a coarser grid: runs of `kz` Chinese and `ke` English sentences of the block
+/// merged into one unit each ([`Features::merged`]). A unit keeps only its [`COARSE_IDS`]
+/// rarest words and stems (those that say most about where it lies; the scorer reads no more
+/// than that many of a sentence's words anyway), so that its pair masks stay cheap however
+/// long the unit is; its numbers are kept once each.
+fn coarse_features(
+    f: &Features,
+    lex: &DocLexicon,
+    zr: &Range<usize>,
+    er: &Range<usize>,
+    kz: usize,
+    ke: usize,
+) -> Features {
+    let zh_df = frequencies(&f.zh_words, lex.words.len());
+    let en_df = frequencies(&f.en_stems, lex.stems.len());
+    let cover_df = frequencies(&f.zh_cover, lex.stems.len());
+    // A word none of whose renderings the English side has is the last to keep.
+    let visible = |w: u32| {
+        lex.renderings[w as usize]
+            .iter()
+            .any(|r| r.stems.iter().all(|&s| en_df[s as usize] > 0))
+    };
+    let mut coarse = f.merged(zr, er, kz, ke);
+    coarse
+        .zh_words
+        .par_iter_mut()
+        .zip(&mut coarse.zh_cover)
+        .for_each(|(words, cover)| {
+            // The cover of the words kept (the merged one is right when all are).
+            if keep_rarest(words, |w| (!visible(w), zh_df[w as usize])) {
+                *cover = words
+                    .iter()
+                    .flat_map(|&w| lex.renderings[w as usize].iter())
+                    .flat_map(|r| r.stems.iter().copied())
+                    .collect();
+                cover.sort_unstable();
+                cover.dedup();
+            }
+        });
+    coarse.en_stems.par_iter_mut().for_each(|stems| {
+        keep_rarest(stems, |s| (cover_df[s as usize] == 0, en_df[s as usize]));
+    });
+    for numbers in coarse.zh_numbers.iter_mut().chain(&mut coarse.en_numbers) {
+        numbers.sort_unstable();
+        numbers.dedup();
+    }
+    coarse
+}
+
+/// How many of the lists hold each id (below `len`).
+fn frequencies(lists: &[Vec<u32>], len: usize) -> Vec<u32> {
+    let mut counts = vec![0u32; len];
+    for &id in lists.iter().flatten() {
+        counts[id as usize] += 1;
+    }
+    counts
+}
+
+/// Cuts a sorted id list to the [`COARSE_IDS`] ids of least `key` (ties: the lower id),
+/// still sorted; whether it was cut.
+fn keep_rarest<K: Ord>(ids: &mut Vec<u32>, key: impl Fn(u32) -> K) -> bool {
+    if ids.len() <= COARSE_IDS {
+        return false;
+    }
+    ids.sort_by_cached_key(|&id| (key(id), id));
+    ids.truncate(COARSE_IDS);
+    ids.sort_unstable();
+    true
 }
 
 /// The English sentences that Chinese sentence `i` (block coordinates) can meet in the band.
@@ -232,9 +395,10 @@ fn block_path(
 ) -> (Vec<Step>, Vec<f64>) {
     let (n, m) = (zr.len(), er.len());
     let small = (n + 1) * (m + 1) <= FULL_SEARCH_CELLS;
-    // A small block is searched in full, or, guided by a full first pass, in a wide band.
-    let full = n == 0 || m == 0 || (small && guide.is_empty());
-    let width = if small { GUIDED_WIDTH } else { width };
+    // A small block is searched in full; the final search (with confidences), guided by a
+    // full first pass, in a wide band.
+    let full = n == 0 || m == 0 || (small && (guide.is_empty() || !confidences));
+    let width = if small && !full { GUIDED_WIDTH } else { width };
     let mut band = if full {
         Band::full(n, m)
     } else {
@@ -243,23 +407,33 @@ fn block_path(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let f = BlockScores::new(scorer, &band, zr, er);
-        let scores = confidences.then(|| align::band_scores(&band, &f));
-        let path = match &scores {
-            Some(scores) => align::best_path_scored(n, m, &band, scores),
-            None => align::best_path(n, m, &band, &f),
+        let started = std::time::Instant::now();
+        // With confidences the band's scores are kept (and the pair masks freed once they
+        // are made); without, they are made a window of rows at a time as the search needs.
+        let (path, scores) = if confidences {
+            let scores = align::band_scores(&band, &BlockScores::new(scorer, &band, zr, er));
+            (align::best_path_scored(n, m, &band, &scores), Some(scores))
+        } else {
+            let f = BlockScores::new(scorer, &band, zr, er);
+            (align::best_path(n, m, &band, &f), None)
         };
         let margins = align::edge_margins(&path, &band, m);
         let near: Vec<usize> = (0..path.len())
             .filter(|&k| margins[k] <= width / 4)
             .collect();
-        trace_block(n, m, band.cells(), near.len());
+        trace_block(n, m, band.cells(), near.len(), &started);
         if full || attempt == MAX_WIDENINGS || near.is_empty() {
             let post = match &scores {
                 Some(scores) => align::posteriors_scored(n, &band, scores, &path, TEMPERATURE),
                 None => Vec::new(),
             };
             return (path, post);
+        }
+        if !confidences {
+            return (
+                repair_near_edges(scorer, zr, er, path, &near, width),
+                Vec::new(),
+            );
         }
         let mut wide = vec![false; path.len()];
         for &k in &near {
@@ -273,6 +447,62 @@ fn block_path(
             .collect();
         band = Band::around_widths(&points, n, m, width);
     }
+}
+
+/// Re-searches the stretches of a path (block coordinates) around its steps `near` a band's
+/// edge: each stretch, [`WIDEN_REACH`] steps either side of such steps, between the two path
+/// points that bound it, as a block of its own (in full when small, else in a band four times
+/// as wide around the path). The rest of the path stays: far from the edge, the band did not
+/// bind it, so a search of the whole band again (most of the time of a long block) would find
+/// it again. Posteriors need the whole band's scores, so searches that give confidences
+/// re-search the whole band instead.
+fn repair_near_edges(
+    scorer: &Scorer,
+    zr: &Range<usize>,
+    er: &Range<usize>,
+    path: Vec<Step>,
+    near: &[usize],
+    width: usize,
+) -> Vec<Step> {
+    let Some(last) = path.len().checked_sub(1) else {
+        return path;
+    };
+    // Inclusive step ranges, merged where they touch.
+    let mut stretches: Vec<(usize, usize)> = Vec::new();
+    for &k in near {
+        let (lo, hi) = (k.saturating_sub(WIDEN_REACH), (k + WIDEN_REACH).min(last));
+        match stretches.last_mut() {
+            Some(s) if lo <= s.1 + 1 => s.1 = s.1.max(hi),
+            _ => stretches.push((lo, hi)),
+        }
+    }
+    let mut out = Vec::with_capacity(path.len());
+    let mut next = 0;
+    for (lo, hi) in stretches {
+        out.extend_from_slice(&path[next..lo]);
+        let (i0, j0, i1, j1) = (path[lo].i0, path[lo].j0, path[hi].i1, path[hi].j1);
+        let guide: Vec<(usize, usize)> = path[lo..=hi]
+            .iter()
+            .map(|s| (s.i1 - i0, s.j1 - j0))
+            .collect();
+        let sub_zr = zr.start + i0..zr.start + i1;
+        let sub_er = er.start + j0..er.start + j1;
+        let (sub, _) = block_path(scorer, &sub_zr, &sub_er, &guide, width * 4, false);
+        if sub.is_empty() {
+            out.extend_from_slice(&path[lo..=hi]);
+        } else {
+            out.extend(sub.into_iter().map(|s| Step {
+                i0: s.i0 + i0,
+                i1: s.i1 + i0,
+                j0: s.j0 + j0,
+                j1: s.j1 + j0,
+                ..s
+            }));
+        }
+        next = hi + 1;
+    }
+    out.extend_from_slice(&path[next..]);
+    out
 }
 
 /// The bead scores of a block (in block coordinates), with the pair masks of its band.
@@ -306,9 +536,12 @@ impl BeadScores for BlockScores<'_> {
     }
 }
 
-fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize) {
+fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize, started: &std::time::Instant) {
     if std::env::var_os("AMUR_TRACE").is_some() {
-        eprintln!("  block {n}x{m}: {cells} cells, {near_edge} steps near the band's edge");
+        eprintln!(
+            "  block {n}x{m}: {cells} cells, {near_edge} steps near the band's edge, {:.3} s",
+            started.elapsed().as_secs_f64()
+        );
     }
 }
 
@@ -385,32 +618,43 @@ fn length_spread(path: &[Step], f: &Features, ratio: f64) -> f64 {
 /// Word associations learned from the first pass: a Chinese word and an English content stem
 /// that keep landing in the same beads of one Chinese sentence (Dice ≥ 0.5, at least twice)
 /// become a rendering. This is how a translator's own choices (韦小宝 → Trinket) enter the lexicon.
-fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: &[EnTokens]) {
-    let mut pair: HashMap<(u32, u32), u32> = HashMap::new();
-    let mut zc: HashMap<u32, u32> = HashMap::new();
-    let mut ec: HashMap<u32, u32> = HashMap::new();
+fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds) {
     // A Chinese sentence and the English sentences it became: 1-2 and 1-3 beads (a third of a
     // literary translation) teach as much as 1-1 beads.
-    for s in path.iter().filter(|s| s.i1 == s.i0 + 1 && s.j1 > s.j0) {
-        let mut words: Vec<u32> = zh[s.i0].words.iter().filter_map(|w| lex.get(w)).collect();
-        words.sort_unstable();
-        words.dedup();
-        let mut stems: Vec<u32> = en[s.j0..s.j1]
-            .iter()
-            .flat_map(|t| &t.words)
-            .filter(|w| !w.stop)
-            .filter_map(|w| lex.stems.get(&w.stem))
-            .collect();
-        stems.sort_unstable();
-        stems.dedup();
-        for &w in &words {
-            *zc.entry(w).or_default() += 1;
-            for &t in &stems {
+    let beads: Vec<(&[u32], Vec<u32>)> = path
+        .iter()
+        .filter(|s| s.i1 == s.i0 + 1 && s.j1 > s.j0)
+        .map(|s| {
+            let mut stems: Vec<u32> = ids.en_stems[s.j0..s.j1].concat();
+            stems.sort_unstable();
+            stems.dedup();
+            (&ids.zh_tokens[s.i0][..], stems)
+        })
+        .collect();
+    // Bead counts of each word and stem first: a pair whose counts differ more than threefold
+    // cannot reach a Dice of 0.5 (2c / (zc + ec) with c ≤ min(zc, ec)), nor one seen once
+    // reach 2 beads, so most pairs need no count of their own.
+    let mut zc = vec![0u32; lex.words.len()];
+    let mut ec = vec![0u32; lex.stems.len()];
+    for (words, stems) in &beads {
+        for &w in *words {
+            zc[w as usize] += 1;
+        }
+        for &t in stems {
+            ec[t as usize] += 1;
+        }
+    }
+    let possible = |a: u32, b: u32| a >= 2 && b >= 2 && 4 * a.min(b) >= a + b;
+    let mut pair: HashMap<(u32, u32), u32> = HashMap::new();
+    for (words, stems) in &beads {
+        for &w in *words {
+            let z = zc[w as usize];
+            if z < 2 {
+                continue;
+            }
+            for &t in stems.iter().filter(|&&t| possible(z, ec[t as usize])) {
                 *pair.entry((w, t)).or_default() += 1;
             }
-        }
-        for &t in &stems {
-            *ec.entry(t).or_default() += 1;
         }
     }
     let mut best: HashMap<u32, (f64, u32)> = HashMap::new();
@@ -420,7 +664,7 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], zh: &[ZhTokens], en: 
         if c < 2 {
             continue;
         }
-        let dice = 2.0 * c as f64 / (zc[&w] + ec[&t]) as f64;
+        let dice = 2.0 * c as f64 / (zc[w as usize] + ec[t as usize]) as f64;
         if dice >= 0.5 && best.get(&w).is_none_or(|b| dice > b.0) {
             best.insert(w, (dice, t));
         }
@@ -451,9 +695,50 @@ fn finish(zh: Vec<Sentence>, en: Vec<Sentence>, path: Vec<(Step, f64)>) -> Align
     Alignment { zh, en, beads }
 }
 
+/// Hands memory freed by the tables of a finished phase back to the system (glibc keeps it
+/// in the arena of the thread that allocated it, where the next phase, allocating from other
+/// threads, may not reuse it: the peak then grows by what was freed). Nothing elsewhere.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            /// glibc: releases free memory at the top of each heap and unused pages inside.
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim only returns free pages of the allocator's own heaps to the
+        // kernel; it touches no live allocation and is thread-safe.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
+}
+
 fn trace(t0: &std::time::Instant, what: &str) {
     if std::env::var_os("AMUR_TRACE").is_some() {
-        eprintln!("{:>8.3} s  {what}", t0.elapsed().as_secs_f64());
+        eprintln!(
+            "{:>8.3} s  {what:<10} {}",
+            t0.elapsed().as_secs_f64(),
+            memory_status()
+        );
+    }
+}
+
+/// The process's resident and peak resident memory ("rss 120 MB, peak 130 MB"), where
+/// `/proc/self/status` tells them (Linux); else nothing.
+fn memory_status() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("rss {} MB, peak {} MB", rss / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 

@@ -108,10 +108,42 @@ impl Features {
         let zh_words: Vec<Vec<u32>> = zh
             .iter()
             .zip(zh_simplified)
-            .map(|(t, s)| lex.sentence_words(t, s))
+            .map(|(t, s)| lex.sentence_ids(t, s))
             .collect();
-        let zh_cover = zh_words
+        let zh_pos = zh
             .iter()
+            .zip(&zh_words)
+            .map(|(t, ids)| word_positions(t, ids, lex))
+            .collect();
+        let (en_stems, en_pos) = en.iter().map(|s| stem_positions(s, lex)).unzip();
+        Features::from_ids(zh, en, (zh_words, zh_pos), (en_stems, en_pos), lex)
+    }
+
+    /// Features from each sentence's lexical ids, found beforehand, each with its relative
+    /// position in the sentence: Chinese word ids ([`DocLexicon::sentence_ids`] and
+    /// [`word_positions`]; those with renderings are kept) and English content stems
+    /// ([`stem_positions`]). Of the tokens only the other fields are read, so their words may
+    /// be gone.
+    pub fn from_ids(
+        zh: &[ZhTokens],
+        en: &[EnTokens],
+        (mut zh_words, mut zh_pos): (Vec<Vec<u32>>, Vec<Vec<f32>>),
+        (en_stems, en_pos): (Vec<Vec<u32>>, Vec<Vec<f32>>),
+        lex: &DocLexicon,
+    ) -> Features {
+        zh_words
+            .par_iter_mut()
+            .zip(&mut zh_pos)
+            .for_each(|(ids, pos)| {
+                let mut k = 0;
+                pos.retain(|_| {
+                    k += 1;
+                    !lex.renderings[ids[k - 1] as usize].is_empty()
+                });
+                ids.retain(|&id| !lex.renderings[id as usize].is_empty());
+            });
+        let zh_cover = zh_words
+            .par_iter()
             .map(|ids| {
                 let mut v: Vec<u32> = ids
                     .iter()
@@ -126,41 +158,6 @@ impl Features {
                 v
             })
             .collect();
-        let zh_pos = zh
-            .iter()
-            .zip(&zh_words)
-            .map(|(t, ids)| word_positions(t, ids, lex))
-            .collect();
-        let (en_stems, en_pos) = en
-            .iter()
-            .map(|s| {
-                let n = s.words.len().max(1) as f32;
-                let mut v: Vec<(u32, f32)> = s
-                    .words
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, w)| !w.stop)
-                    .filter_map(|(k, w)| {
-                        lex.stems.get(&w.stem).map(|id| (id, (k as f32 + 0.5) / n))
-                    })
-                    .collect();
-                v.sort_by_key(|x| x.0);
-                // One entry per stem, at the mean position of its occurrences.
-                let mut stems: Vec<u32> = Vec::with_capacity(v.len());
-                let mut pos: Vec<f32> = Vec::with_capacity(v.len());
-                let mut k = 0;
-                while k < v.len() {
-                    let mut e = k;
-                    while e < v.len() && v[e].0 == v[k].0 {
-                        e += 1;
-                    }
-                    stems.push(v[k].0);
-                    pos.push(v[k..e].iter().map(|x| x.1).sum::<f32>() / (e - k) as f32);
-                    k = e;
-                }
-                (stems, pos)
-            })
-            .unzip();
         Features {
             zh_words,
             zh_pos,
@@ -205,11 +202,11 @@ impl Features {
             .map(|s| s..(s + ke).min(er.end))
             .collect();
         let zh_words: Vec<Vec<u32>> = zc
-            .iter()
+            .par_iter()
             .map(|r| union(&self.zh_words[r.clone()]))
             .collect();
         let en_stems: Vec<Vec<u32>> = ec
-            .iter()
+            .par_iter()
             .map(|r| union(&self.en_stems[r.clone()]))
             .collect();
         Features {
@@ -218,7 +215,7 @@ impl Features {
             zh_words,
             en_stems,
             zh_cover: zc
-                .iter()
+                .par_iter()
                 .map(|r| union(&self.zh_cover[r.clone()]))
                 .collect(),
             zh_len: zc
@@ -255,7 +252,7 @@ impl Features {
 
 /// The relative position (0..1, by characters) of each word id of a Chinese sentence: the mean
 /// centre of the tokens that carry it; NaN for ids no single token carries.
-fn word_positions(t: &ZhTokens, ids: &[u32], lex: &DocLexicon) -> Vec<f32> {
+pub fn word_positions(t: &ZhTokens, ids: &[u32], lex: &DocLexicon) -> Vec<f32> {
     let total: usize = t.words.iter().map(|w| w.chars().count()).sum();
     let mut sums = vec![(0.0f32, 0u32); ids.len()];
     let mut at = 0usize;
@@ -270,6 +267,27 @@ fn word_positions(t: &ZhTokens, ids: &[u32], lex: &DocLexicon) -> Vec<f32> {
     sums.iter()
         .map(|&(s, c)| if c == 0 { f32::NAN } else { s / c as f32 })
         .collect()
+}
+
+/// A sentence's English content stems (stop words left out), sorted, each once, with the
+/// relative position (0..1, by words) of each: the mean of its occurrences'.
+pub fn stem_positions(s: &EnTokens, lex: &DocLexicon) -> (Vec<u32>, Vec<f32>) {
+    let n = s.words.len().max(1) as f32;
+    let mut v: Vec<(u32, f32)> = s
+        .words
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| !w.stop)
+        .filter_map(|(k, w)| lex.stems.get(&w.stem).map(|id| (id, (k as f32 + 0.5) / n)))
+        .collect();
+    v.sort_by_key(|x| x.0);
+    let mut stems: Vec<u32> = Vec::with_capacity(v.len());
+    let mut pos: Vec<f32> = Vec::with_capacity(v.len());
+    for run in v.chunk_by(|a, b| a.0 == b.0) {
+        stems.push(run[0].0);
+        pos.push(run.iter().map(|x| x.1).sum::<f32>() / run.len() as f32);
+    }
+    (stems, pos)
 }
 
 /// Scores beads of one document pair.
@@ -317,12 +335,20 @@ pub struct Scorer<'a> {
     /// Per Chinese sentence: every stem its words can render, sorted, each with the bit of a
     /// word that renders it alone (a one-stem rendering; `NO_BIT` for none). A stem that
     /// several words render comes once per word.
-    zh_index: Vec<Vec<(u32, u8)>>,
+    zh_index: Vec<StemBits>,
     /// Per Chinese sentence: the words (bit, id) that also have renderings of several stems.
     zh_phrases: Vec<Vec<(usize, u32)>>,
     /// Per English sentence: its stems that some Chinese sentence can render, sorted, with
     /// their bit in [`Scorer::en_bits`] (`NO_BIT` past the first 64).
     en_index: Vec<Vec<(u32, u8)>>,
+}
+
+/// A sentence's entry of [`Scorer::zh_index`]: the stems, and beside them (same position) the
+/// bits, in two arrays (5 bytes an entry, not 8 as pairs take).
+#[derive(Default)]
+struct StemBits {
+    stems: Vec<u32>,
+    bits: Vec<u8>,
 }
 
 /// A stem without a bit of its own in the evidence masks.
@@ -351,7 +377,6 @@ impl<'a> Scorer<'a> {
         let quote_pen = (params.quote_miss, params.quote_miss * params.open_weight);
         let n_en = features.en_stems.len().max(1) as f64;
         let n_zh = features.zh_words.len().max(1) as f64;
-        let mut word_hits = vec![0usize; lex.words.len()];
         let mut stem_hits = vec![0usize; lex.stems.len()];
         // Inverted index: stem → English sentences containing it.
         let mut stem_sentences: Vec<Vec<u32>> = vec![Vec::new(); lex.stems.len()];
@@ -360,22 +385,32 @@ impl<'a> Scorer<'a> {
                 stem_sentences[s as usize].push(j as u32);
             }
         }
-        let mut seen = vec![u32::MAX; features.en_stems.len()];
-        for (w, rends) in lex.renderings.iter().enumerate() {
-            // Sentences where any single-stem rendering (or the first stem of a phrase) occurs.
-            for r in rends {
-                for &j in &stem_sentences[r.stems[0] as usize] {
-                    if seen[j as usize] != w as u32
-                        && r.stems
-                            .iter()
-                            .all(|s| features.en_stems[j as usize].binary_search(s).is_ok())
-                    {
-                        seen[j as usize] = w as u32;
-                        word_hits[w] += 1;
+        // Per word: the English sentences where one of its renderings occurs (all its stems),
+        // counted once each (`seen` marks them with the word's id).
+        let word_hits: Vec<usize> = lex
+            .renderings
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || vec![u32::MAX; features.en_stems.len()],
+                |seen, (w, rends)| {
+                    let mut hits = 0;
+                    for r in rends {
+                        for &j in &stem_sentences[r.stems[0] as usize] {
+                            if seen[j as usize] != w as u32
+                                && r.stems[1..]
+                                    .iter()
+                                    .all(|s| features.en_stems[j as usize].binary_search(s).is_ok())
+                            {
+                                seen[j as usize] = w as u32;
+                                hits += 1;
+                            }
+                        }
                     }
-                }
-            }
-        }
+                    hits
+                },
+            )
+            .collect();
         for cover in &features.zh_cover {
             for &s in cover {
                 stem_hits[s as usize] += 1;
@@ -525,7 +560,7 @@ impl<'a> Scorer<'a> {
         let lex = self.lex;
         self.zh_index = f
             .zh_words
-            .iter()
+            .par_iter()
             .zip(&f.zh_cover)
             .map(|(words, cover)| {
                 let mut index: Vec<(u32, u8)> = Vec::with_capacity(cover.len());
@@ -548,13 +583,15 @@ impl<'a> Scorer<'a> {
                     index.append(&mut rest);
                     index.sort_unstable();
                 }
-                index.shrink_to_fit();
-                index
+                StemBits {
+                    stems: index.iter().map(|e| e.0).collect(),
+                    bits: index.iter().map(|e| e.1).collect(),
+                }
             })
             .collect();
         self.zh_phrases = f
             .zh_words
-            .iter()
+            .par_iter()
             .map(|words| {
                 words
                     .iter()
@@ -571,7 +608,7 @@ impl<'a> Scorer<'a> {
             .collect();
         self.en_index = f
             .en_stems
-            .iter()
+            .par_iter()
             .zip(&self.en_bits)
             .map(|(stems, bits)| {
                 stems
@@ -590,18 +627,19 @@ impl<'a> Scorer<'a> {
     /// stem lists, then the few renderings of several stems.
     pub fn pair_masks(&self, i: usize, j: usize) -> (u64, u64) {
         let (zi, ej) = (&self.zh_index[i], &self.en_index[j]);
+        let (zs, zb) = (&zi.stems, &zi.bits[..zi.stems.len()]);
         let (mut zh_mask, mut en_mask) = (0u64, 0u64);
         let (mut x, mut y) = (0, 0);
-        while x < zi.len() && y < ej.len() {
-            let (a, b) = (zi[x].0, ej[y].0);
+        while x < zs.len() && y < ej.len() {
+            let (a, b) = (zs[x], ej[y].0);
             if a < b {
                 x += 1;
             } else if a > b {
                 y += 1;
             } else {
                 // The next Chinese entry may be the same stem, rendered by another word.
-                if zi[x].1 != NO_BIT {
-                    zh_mask |= 1 << zi[x].1;
+                if zb[x] != NO_BIT {
+                    zh_mask |= 1 << zb[x];
                 }
                 if ej[y].1 != NO_BIT {
                     en_mask |= 1 << ej[y].1;

@@ -47,10 +47,9 @@ struct Unit {
 
 /// Writes the TMX document for `al`.
 pub(super) fn write(al: &Alignment, opts: &ExportOptions, out: impl Write) -> io::Result<()> {
-    let units = units(al, opts.units, opts.en_source);
-    write_document(opts, out, |w| {
-        units.iter().try_for_each(|u| write_tu(w, u, opts))
-    })
+    // Unit by unit as they are made: a long document's units are never all in memory.
+    let mut units = units(al, opts.units, opts.en_source);
+    write_document(opts, out, |w| units.try_for_each(|u| write_tu(w, &u, opts)))
 }
 
 impl ExportOptions {
@@ -216,11 +215,10 @@ fn lang_code(code: &str) -> String {
 }
 
 /// The units to write, in bead order.
-fn units(al: &Alignment, mode: TmxUnits, en_source: bool) -> Vec<Unit> {
+fn units(al: &Alignment, mode: TmxUnits, en_source: bool) -> impl Iterator<Item = Unit> {
     al.beads
         .iter()
-        .flat_map(|b| bead_units(al, b, mode, en_source))
-        .collect()
+        .flat_map(move |b| bead_units(al, b, mode, en_source))
 }
 
 /// The units of one bead (none when a side is empty); [`TmxUnits`] explains the modes.

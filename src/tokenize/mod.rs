@@ -6,6 +6,10 @@ use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
 
+/// Stems and stop-word flags of English words, by lower-cased form, for
+/// [`Tokenizer::en_cached`].
+pub type StemCache = std::collections::HashMap<String, (String, bool)>;
+
 /// The tokenizers, loaded once (jieba's dictionary takes about 0.1 s).
 pub struct Tokenizer {
     jieba: Jieba,
@@ -85,7 +89,11 @@ impl Tokenizer {
 
     /// Tokenizes a Chinese sentence (simplified or traditional; looked up as simplified).
     pub fn zh(&self, sentence: &str) -> ZhTokens {
-        let simplified = to_simplified(sentence);
+        self.zh_simplified(sentence, &to_simplified(sentence))
+    }
+
+    /// [`Tokenizer::zh`] of a sentence whose [`to_simplified`] form the caller has already.
+    pub fn zh_simplified(&self, sentence: &str, simplified: &str) -> ZhTokens {
         let mut out = ZhTokens {
             chars: sentence.chars().filter(|c| c.is_alphanumeric()).count(),
             question: sentence.contains(['？', '?']),
@@ -101,7 +109,7 @@ impl Tokenizer {
                 out.numbers.push(n);
             }
         };
-        for token in self.jieba.cut(&simplified, true) {
+        for token in self.jieba.cut(simplified, true) {
             let w = token.word;
             let lead: usize = w
                 .chars()
@@ -138,6 +146,16 @@ impl Tokenizer {
 
     /// Tokenizes an English sentence.
     pub fn en(&self, sentence: &str) -> EnTokens {
+        self.en_with(sentence, None)
+    }
+
+    /// [`Tokenizer::en`] for one of many sentences: each word form is stemmed once, the first
+    /// time `cache` meets it.
+    pub fn en_cached(&self, sentence: &str, cache: &mut StemCache) -> EnTokens {
+        self.en_with(sentence, Some(cache))
+    }
+
+    fn en_with(&self, sentence: &str, mut cache: Option<&mut StemCache>) -> EnTokens {
         use unicode_segmentation::UnicodeSegmentation;
         let sentence = &*nfc(sentence);
         let mut out = EnTokens {
@@ -159,8 +177,17 @@ impl Tokenizer {
                 continue;
             }
             let lower = word.to_lowercase();
-            let stop = is_stop_word(&lower);
-            let stem = self.stem(&lower);
+            let (stem, stop) = match cache.as_deref_mut() {
+                Some(cache) => match cache.get(&lower) {
+                    Some((stem, stop)) => (stem.clone(), *stop),
+                    None => {
+                        let known = (self.stem(&lower), is_stop_word(&lower));
+                        cache.insert(lower, known.clone());
+                        known
+                    }
+                },
+                None => (self.stem(&lower), is_stop_word(&lower)),
+            };
             let capitalized = word.chars().next().is_some_and(char::is_uppercase);
             out.words.push(EnWord {
                 stem,
