@@ -25,7 +25,7 @@ pub struct Config {
 const FULL_SEARCH_CELLS: usize = 250_000;
 /// Half-width of a band around its guide (a coarser grid's path, or the previous pass's), in
 /// cells of the grid searched; it grows fourfold, then sixteenfold, where the path nears an edge.
-const BAND_WIDTH: usize = 8;
+const BAND_WIDTH: usize = 6;
 /// Half-width of the band, around the first pass's path, in which the second pass searches a
 /// block small enough for a full first pass. It holds any path the full search finds unless
 /// the two passes disagree by over 64 sentences (on mac-dev, with runs of 30 to 100 sentences
@@ -103,6 +103,7 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         drop(scorer);
         drop(features);
         learn_associations(&mut lex, &path, &ids);
+        drop(ids.zh_tokens);
         release_freed_memory();
         trace(&t0, "learned");
         let features = Features::from_ids(
