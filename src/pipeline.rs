@@ -24,18 +24,17 @@ pub struct Config {
 /// Grid cells up to which a block is searched in full; larger blocks use a band.
 const FULL_SEARCH_CELLS: usize = 250_000;
 /// Half-width of a band around its guide (a coarser grid's path, or the previous pass's), in
-/// cells of the grid searched; it grows fourfold, then sixteenfold, where the path nears an edge.
+/// cells of the grid searched. Where the path nears an edge, the stretch is re-searched
+/// ([`repair_near_edges`]), or, in the final search (whose confidences need the whole band),
+/// the band grows fourfold, then sixteenfold there. Measured on bible 006: 585k cells and 11
+/// near-edge steps in pass 1 instead of 756k and 4 at 8, same beads on 001-006, and the final
+/// search's peak memory 3% lower; at 4, 335 near-edge steps cost more than they save.
 const BAND_WIDTH: usize = 6;
 /// Half-width of the band, around the first pass's path, in which the second pass searches a
 /// block small enough for a full first pass. It holds any path the full search finds unless
 /// the two passes disagree by over 64 sentences (on mac-dev, with runs of 30 to 100 sentences
 /// cut from one side, the full search found the same beads in 11 cases of 12).
 const GUIDED_WIDTH: usize = 64;
-/// Half-width of the band of a search whose path only guides the next pass (no
-/// confidences): narrower, as near-edge stretches are re-searched where it binds
-/// ([`repair_near_edges`]). Measured on bible 006: 585k cells and 11 near-edge steps instead
-/// of 756k and 4, same beads on 001-006; at 4, 335 near-edge steps cost more than they save.
-const GUIDE_BAND_WIDTH: usize = 6;
 /// Sentences per unit of the next coarser grid when a long block is searched level by level.
 const LEVEL_FACTOR: usize = 4;
 /// How many searches of a grid, at most, before its path is accepted (the band re-centred on
@@ -215,12 +214,7 @@ fn search(
         .par_iter()
         .zip(guides)
         .flat_map_iter(|((zr, er), guide)| {
-            let width = if confidences {
-                BAND_WIDTH
-            } else {
-                GUIDE_BAND_WIDTH
-            };
-            let (path, post) = block_path(scorer, zr, er, guide, width, confidences);
+            let (path, post) = block_path(scorer, zr, er, guide, BAND_WIDTH, confidences);
             let post = post.into_iter().chain(std::iter::repeat(0.0));
             path.into_iter().zip(post).map(move |(s, p)| {
                 let s = Step {
