@@ -151,17 +151,7 @@ impl SentenceIds {
         en: &[EnTokens],
         lex: &DocLexicon,
     ) -> SentenceIds {
-        let zh_ids: Vec<Vec<u32>> = zh
-            .par_iter()
-            .zip(zh_simplified)
-            .map(|(t, s)| lex.sentence_ids(t, s))
-            .collect();
-        let zh_pos = zh
-            .par_iter()
-            .zip(&zh_ids)
-            .map(|(t, ids)| score::word_positions(t, ids, lex))
-            .collect();
-        let (en_stems, en_pos) = en.par_iter().map(|t| score::stem_positions(t, lex)).unzip();
+        let ((zh_ids, zh_pos), (en_stems, en_pos)) = score::lexical_ids(zh, zh_simplified, en, lex);
         SentenceIds {
             zh: zh_ids,
             zh_pos,

@@ -105,18 +105,8 @@ impl Features {
         en: &[EnTokens],
         lex: &DocLexicon,
     ) -> Features {
-        let zh_words: Vec<Vec<u32>> = zh
-            .iter()
-            .zip(zh_simplified)
-            .map(|(t, s)| lex.sentence_ids(t, s))
-            .collect();
-        let zh_pos = zh
-            .iter()
-            .zip(&zh_words)
-            .map(|(t, ids)| word_positions(t, ids, lex))
-            .collect();
-        let (en_stems, en_pos) = en.iter().map(|s| stem_positions(s, lex)).unzip();
-        Features::from_ids(zh, en, (zh_words, zh_pos), (en_stems, en_pos), lex)
+        let (zh_ids, en_ids) = lexical_ids(zh, zh_simplified, en, lex);
+        Features::from_ids(zh, en, zh_ids, en_ids, lex)
     }
 
     /// Features from each sentence's lexical ids, found beforehand, each with its relative
@@ -127,8 +117,8 @@ impl Features {
     pub fn from_ids(
         zh: &[ZhTokens],
         en: &[EnTokens],
-        (mut zh_words, mut zh_pos): (Vec<Vec<u32>>, Vec<Vec<f32>>),
-        (en_stems, en_pos): (Vec<Vec<u32>>, Vec<Vec<f32>>),
+        (mut zh_words, mut zh_pos): Ids,
+        (en_stems, en_pos): Ids,
         lex: &DocLexicon,
     ) -> Features {
         zh_words
@@ -267,6 +257,32 @@ pub fn word_positions(t: &ZhTokens, ids: &[u32], lex: &DocLexicon) -> Vec<f32> {
     sums.iter()
         .map(|&(s, c)| if c == 0 { f32::NAN } else { s / c as f32 })
         .collect()
+}
+
+/// Per sentence: lexical ids, and where each stands in the sentence (0..1).
+pub type Ids = (Vec<Vec<u32>>, Vec<Vec<f32>>);
+
+/// Every sentence's lexical ids with their positions: the Chinese word ids of
+/// [`DocLexicon::sentence_ids`] ([`word_positions`]) and the English content stems
+/// ([`stem_positions`]).
+pub fn lexical_ids(
+    zh: &[ZhTokens],
+    zh_simplified: &[String],
+    en: &[EnTokens],
+    lex: &DocLexicon,
+) -> (Ids, Ids) {
+    let zh_words: Vec<Vec<u32>> = zh
+        .par_iter()
+        .zip(zh_simplified)
+        .map(|(t, s)| lex.sentence_ids(t, s))
+        .collect();
+    let zh_pos = zh
+        .par_iter()
+        .zip(&zh_words)
+        .map(|(t, ids)| word_positions(t, ids, lex))
+        .collect();
+    let en_ids = en.par_iter().map(|s| stem_positions(s, lex)).unzip();
+    ((zh_words, zh_pos), en_ids)
 }
 
 /// A sentence's English content stems (stop words left out), sorted, each once, with the
