@@ -554,7 +554,7 @@ fn quote_penalties(path: &[Step], f: &Features, params: &Params) -> (f64, f64) {
     let any = |v: &[bool]| v.iter().any(|&b| b);
     // Pseudo-beads at the rate the default penalty implies.
     let prior = 20.0;
-    let learn = |mismatch: &dyn Fn(&Step) -> bool, rz: f64, re: f64, default: f64| {
+    let learn = |what: &str, mismatch: &dyn Fn(&Step) -> bool, rz: f64, re: f64, default: f64| {
         // Chance of a mismatch between random sentences.
         let chance = (rz * (1.0 - re) + (1.0 - rz) * re).clamp(0.01, 0.99);
         // Mismatch rate in the first pass's beads, shrunk towards the default's.
@@ -565,18 +565,20 @@ fn quote_penalties(path: &[Step], f: &Features, params: &Params) -> (f64, f64) {
         let pen = (chance / (1.0 - chance) / (rate / (1.0 - rate))).ln();
         if std::env::var_os("AMUR_TRACE").is_some() {
             eprintln!(
-                "quotes: mismatch by chance {chance:.3}, in beads {rate:.3}: penalty {pen:.2}"
+                "{what} quotations: mismatch by chance {chance:.3}, in beads {rate:.3}: penalty {pen:.2}"
             );
         }
         pen.clamp(0.0, 2.0 * default)
     };
     let close = learn(
+        "closing",
         &|s: &Step| f.zh_quote[s.i1 - 1] != f.en_quote[s.j1 - 1],
         share(&f.zh_quote),
         share(&f.en_quote),
         params.quote_miss,
     );
     let open = learn(
+        "opening",
         &|s: &Step| any(&f.zh_opens[s.i0..s.i1]) != any(&f.en_opens[s.j0..s.j1]),
         share(&f.zh_opens),
         share(&f.en_opens),
