@@ -2,7 +2,7 @@
 // driven by playwright-core. Run by .ci/browser-test, which prepares these inputs:
 //
 //   AMUR_BIN      the amur binary
-//   REVIEW_HTML   `amur align ZH EN -o SAMPLE_TMX --review REVIEW_HTML` of the largest sample
+//   REVIEW_HTML   `amur align ZH EN -o SAMPLE_TMX --review REVIEW_HTML` of the largest sample, its fifth English line dropped (see .ci/browser-test)
 //   SAMPLE_TMX    the TMX of that run
 //   SAMPLE_JSON   `amur align ZH EN -o SAMPLE_JSON` of the same sample (another run: the
 //                 aligner's confidences can differ slightly from run to run)
