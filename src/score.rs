@@ -535,32 +535,27 @@ impl<'a> Scorer<'a> {
             .iter()
             .map(|ids| sum_miss(&ids[..ids.len().min(MAX_BITS)], &words))
             .collect();
-        self.en_bits = f
+        // The stems that some Chinese sentence can render (at most 64), and where each stands
+        // (none for a coarse grid's units).
+        (self.en_bits, self.en_bit_pos) = f
             .en_stems
             .iter()
-            .map(|stems| {
-                stems
-                    .iter()
-                    .copied()
-                    .filter(|&s| self.stem_rate[s as usize] > 0.0)
-                    .take(MAX_BITS)
-                    .collect()
+            .enumerate()
+            .map(|(j, stems)| {
+                let pos = f.en_pos.get(j).map_or(&[][..], Vec::as_slice);
+                let (mut bits, mut bit_pos) = (Vec::new(), Vec::new());
+                for (k, &s) in stems.iter().enumerate() {
+                    if bits.len() == MAX_BITS {
+                        break;
+                    }
+                    if self.stem_rate[s as usize] > 0.0 {
+                        bits.push(s);
+                        bit_pos.extend(pos.get(k));
+                    }
+                }
+                (bits, bit_pos)
             })
-            .collect();
-        self.en_bit_pos = f
-            .en_stems
-            .iter()
-            .zip(&f.en_pos)
-            .map(|(stems, pos)| {
-                stems
-                    .iter()
-                    .zip(pos)
-                    .filter(|(s, _)| self.stem_rate[**s as usize] > 0.0)
-                    .take(MAX_BITS)
-                    .map(|(_, p)| *p)
-                    .collect()
-            })
-            .collect();
+            .unzip();
         self.en_miss = self
             .en_bits
             .iter()
@@ -844,11 +839,11 @@ impl<'a> Scorer<'a> {
                     *e |= b;
                 }
             }
-            for x in 0..zn {
-                sum += bit_sum(zs[x], &f.zh_words[i0 + x], &self.word_gain, el);
+            for (z, ids) in zs.iter().zip(&f.zh_words[i0..i1]) {
+                sum += bit_sum(*z, ids, &self.word_gain, el);
             }
-            for y in 0..en {
-                sum += bit_sum(es[y], &self.en_bits[j0 + y], &self.stem_gain, zl);
+            for (e, ids) in es.iter().zip(&self.en_bits[j0..j1]) {
+                sum += bit_sum(*e, ids, &self.stem_gain, zl);
             }
             return sum;
         }
