@@ -180,14 +180,6 @@ impl DocLexicon {
         }
     }
 
-    /// Word ids of a Chinese sentence: its words, then the glossary terms it contains; those
-    /// with renderings.
-    pub fn sentence_words(&self, tokens: &ZhTokens, simplified: &str) -> Vec<u32> {
-        let mut ids = self.sentence_ids(tokens, simplified);
-        ids.retain(|&id| !self.renderings[id as usize].is_empty());
-        ids
-    }
-
     /// The ids of a Chinese sentence's words as tokenized (those the lexicon knows), sorted,
     /// each once.
     pub fn token_ids(&self, tokens: &ZhTokens) -> Vec<u32> {
@@ -197,23 +189,11 @@ impl DocLexicon {
         ids
     }
 
-    /// The ids of a sentence's English content stems (stop words left out), sorted, each once.
-    pub fn content_stem_ids(&self, tokens: &EnTokens) -> Vec<u32> {
-        let mut ids: Vec<u32> = tokens
-            .words
-            .iter()
-            .filter(|w| !w.stop)
-            .filter_map(|w| self.stems.get(&w.stem))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        ids
-    }
-
-    /// [`DocLexicon::sentence_words`] with or without renderings: they do not change when
-    /// renderings are added (learned ones are not dictionary ones, so unknown runs stay).
+    /// Word ids of a Chinese sentence: its words, the unknown runs and the glossary terms it
+    /// contains, sorted, each once; with or without renderings (they do not change when
+    /// renderings are added: learned ones are not dictionary ones, so unknown runs stay).
     pub fn sentence_ids(&self, tokens: &ZhTokens, simplified: &str) -> Vec<u32> {
-        let mut ids: Vec<u32> = tokens.words.iter().filter_map(|w| self.get(w)).collect();
+        let mut ids = self.token_ids(tokens);
         ids.extend(
             self.unknown_runs(&tokens.words)
                 .iter()
@@ -657,7 +637,7 @@ mod tests {
         let lex = DocLexicon::build(&zh, &en, &Glossary::default(), t);
         let renders = |sentence: &ZhTokens, stem: &str| {
             let s = lex.stems.get(&t.stem(stem)).unwrap();
-            let ids = lex.sentence_words(sentence, "");
+            let ids = lex.sentence_ids(sentence, "");
             ids.iter()
                 .any(|&id| lex.renderings[id as usize].iter().any(|r| r.stems == [s]))
         };
@@ -676,7 +656,7 @@ mod tests {
         let en = vec![t.en("There are many Chinese workers at Khabarovsk.")];
         let g = Glossary::parse_tsv("伯力\tKhabarovsk\n").unwrap();
         let lex = DocLexicon::build(&zh, &en, &g, t);
-        let ids = lex.sentence_words(&zh[0], &to_simplified("伯力華工甚多。"));
+        let ids = lex.sentence_ids(&zh[0], &to_simplified("伯力華工甚多。"));
         let term = lex.terms[0].1;
         assert!(ids.contains(&term));
     }

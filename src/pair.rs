@@ -42,17 +42,7 @@ pub fn align_files(
 /// The TMX language code of the Chinese side: `zh-TW` when the text is in traditional
 /// characters, else `zh-CN`.
 pub fn zh_lang_code(al: &Alignment) -> &'static str {
-    // `looks_traditional` reads the first 2000 Han characters: the sentences that hold them.
-    let mut text = String::new();
-    let mut han = 0;
-    for s in &al.zh {
-        if han >= 2000 {
-            break;
-        }
-        text.push_str(&s.text);
-        han += s.text.chars().filter(|&c| tokenize::is_han(c)).count();
-    }
-    if tokenize::looks_traditional(&text) {
+    if tokenize::pieces_look_traditional(al.zh.iter().map(|s| s.text.as_str())) {
         "zh-TW"
     } else {
         "zh-CN"

@@ -263,7 +263,18 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// True when the text has characters whose simplified form differs (a traditional-script text).
 pub fn looks_traditional(text: &str) -> bool {
-    let sample: String = text.chars().filter(|c| is_han(*c)).take(2000).collect();
+    pieces_look_traditional([text])
+}
+
+/// [`looks_traditional`] of a text in pieces (sentences, say), read only as far as its first
+/// 2000 Han characters.
+pub fn pieces_look_traditional<'a>(pieces: impl IntoIterator<Item = &'a str>) -> bool {
+    let sample: String = pieces
+        .into_iter()
+        .flat_map(str::chars)
+        .filter(|c| is_han(*c))
+        .take(2000)
+        .collect();
     let changed = sample
         .chars()
         .zip(to_simplified(&sample).chars())
