@@ -152,6 +152,40 @@ pub fn band_scores<S: BeadScores>(band: &Band, score: &S) -> Vec<Vec<[f32; NS]>>
     window_scores(0..band.lo.len(), band, score)
 }
 
+/// [`band_scores`] of a band that replaces `old` (whose scores are `old_scores`): a row is
+/// computed again only where it or one of the rows its beads reach back to changed; the other
+/// rows are taken over from `old_scores`.
+pub fn band_scores_update<S: BeadScores>(
+    band: &Band,
+    score: &S,
+    old: &Band,
+    mut old_scores: Vec<Vec<[f32; NS]>>,
+) -> Vec<Vec<[f32; NS]>> {
+    let keep = unchanged_rows(old, band);
+    let fresh: Vec<Option<Vec<[f32; NS]>>> = (0..band.lo.len())
+        .into_par_iter()
+        .with_min_len(16)
+        .map(|i| (!keep[i]).then(|| row_scores(i, band, score)))
+        .collect();
+    fresh
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| row.unwrap_or_else(|| std::mem::take(&mut old_scores[i])))
+        .collect()
+}
+
+/// Per row of `new`: whether its bead scores are those of the same row of `old` (the row and
+/// every row a bead ending in it starts from have the same cells in both).
+pub fn unchanged_rows(old: &Band, new: &Band) -> Vec<bool> {
+    let reach = SHAPES.iter().map(|s| s.0).max().unwrap_or(0);
+    let same: Vec<bool> = (0..new.lo.len())
+        .map(|i| old.lo.get(i) == Some(&new.lo[i]) && old.hi.get(i) == Some(&new.hi[i]))
+        .collect();
+    (0..same.len())
+        .map(|i| same[i.saturating_sub(reach)..=i].iter().all(|&s| s))
+        .collect()
+}
+
 /// The best path through the band, by maximum total score. Bead scores are computed a window
 /// of rows at a time in parallel; the DP itself is a cheap sequential max.
 pub fn best_path<S: BeadScores>(n: usize, m: usize, band: &Band, score: &S) -> Vec<Step> {
@@ -430,6 +464,26 @@ mod tests {
         let band = Band::around(&[], 60, 60, 4);
         assert!(band.cells() < 61 * 61 / 4);
         assert_eq!(best_path(60, 60, &band, &f), full);
+    }
+
+    #[test]
+    fn a_widened_band_keeps_the_scores_of_unchanged_rows_and_equals_a_fresh_one() {
+        let zh: Vec<f64> = (0..40).map(|k| 5.0 + (k * 7 % 11) as f64).collect();
+        let f = toy(zh.clone(), zh);
+        let guide: Vec<(usize, usize)> = (1..40).map(|k| (k, k)).collect();
+        let narrow = Band::around(&guide, 40, 40, 2);
+        let points: Vec<(usize, usize, usize)> = guide
+            .iter()
+            .map(|&(i, j)| (i, j, if i == 20 { 8 } else { 2 }))
+            .collect();
+        let wide = Band::around_widths(&points, 40, 40, 2);
+        let keep = unchanged_rows(&narrow, &wide);
+        assert!(keep[5] && !keep[20] && keep[39], "{keep:?}");
+        let old = band_scores(&narrow, &f);
+        assert_eq!(
+            band_scores_update(&wide, &f, &narrow, old),
+            band_scores(&wide, &f)
+        );
     }
 
     #[test]

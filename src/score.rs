@@ -717,7 +717,8 @@ impl<'a> Scorer<'a> {
 
     /// The scores of the bead shapes ending at cell (i, j) (bead zh i−a..i, en j−b..j for
     /// shape (a, b)), for every shape with `valid[k]`: the same values as [`Scorer::score`],
-    /// with the match masks of the cell's neighbourhood looked up once for all shapes.
+    /// with the match masks of the cell's neighbourhood looked up once for all shapes. Without
+    /// `positional`, lexical evidence is plain: a match anywhere in the bead counts alike.
     pub fn cell(
         &self,
         pairs: &Pairs,
@@ -725,6 +726,7 @@ impl<'a> Scorer<'a> {
         j: usize,
         valid: &[bool; SHAPES.len()],
         out: &mut [f32; SHAPES.len()],
+        positional: bool,
     ) {
         let f = self.features;
         // cells[r][c]: the masks of Chinese sentence i−r against English j−c (index 0 unused).
@@ -757,7 +759,7 @@ impl<'a> Scorer<'a> {
             let lz: f64 = f.zh_len[i0..i].iter().sum();
             let le: f64 = f.en_len[j0..j].iter().sum();
             total += self.length_score(lz, le, b);
-            total += self.lexical_with(i0, i, j0, j, |x, y| cells[a - x][b - y]);
+            total += self.lexical_with(i0, i, j0, j, positional, |x, y| cells[a - x][b - y]);
             total += self.signs(i0, i, j0, j);
             out[k] = total as f32;
         }
@@ -805,7 +807,7 @@ impl<'a> Scorer<'a> {
 
     /// Lexical evidence of a bead with both sides non-empty.
     pub fn lexical(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
-        self.lexical_with(i0, i1, j0, j1, |x, y| self.masks(pairs, i0 + x, j0 + y))
+        self.lexical_with(i0, i1, j0, j1, true, |x, y| self.masks(pairs, i0 + x, j0 + y))
     }
 
     /// Lexical evidence of bead (zh i0..i1, en j0..j1), both sides non-empty, with `mask(x, y)`
@@ -815,13 +817,15 @@ impl<'a> Scorer<'a> {
     /// translation expected in that sentence: half by the sentence's share of the side's
     /// length, half by where the word stands in its own side (translation mostly keeps the
     /// order of a passage). In a 1-1 bead, π = 1; with π = 1/n this is the plain evidence of a
-    /// match anywhere in a span of n sentences.
+    /// match anywhere in a span of n sentences, which is what counts without `positional` (or
+    /// without positions: a coarse grid's units).
     fn lexical_with(
         &self,
         i0: usize,
         i1: usize,
         j0: usize,
         j1: usize,
+        positional: bool,
         mask: impl Fn(usize, usize) -> (u64, u64),
     ) -> f64 {
         let f = self.features;
@@ -829,8 +833,8 @@ impl<'a> Scorer<'a> {
         let (zl, el) = (zn.min(SPAN - 1), en.min(SPAN - 1));
         let mut sum: f64 = self.zh_miss[i0..i1].iter().map(|m| m[el]).sum::<f64>()
             + self.en_miss[j0..j1].iter().map(|m| m[zl]).sum::<f64>();
-        if (zn == 1 && en == 1) || f.zh_pos.is_empty() {
-            // Without positions (a coarse grid's units), a match anywhere in the span.
+        if (zn == 1 && en == 1) || !positional || f.zh_pos.is_empty() {
+            // A match anywhere in the span.
             let (mut zs, mut es) = ([0u64; SPAN], [0u64; SPAN]);
             for (x, z) in zs.iter_mut().enumerate().take(zn) {
                 for (y, e) in es.iter_mut().enumerate().take(en) {
@@ -1250,7 +1254,7 @@ mod tests {
                     i >= a && j >= b && (a, b) != (0, 0) && (i + j + k) % 7 != 0
                 });
                 let mut out = [f32::NEG_INFINITY; SHAPES.len()];
-                scorer.cell(&pairs, i, j, &valid, &mut out);
+                scorer.cell(&pairs, i, j, &valid, &mut out, true);
                 for (k, &(a, b)) in SHAPES.iter().enumerate() {
                     if valid[k] {
                         let want = scorer.score(&pairs, i - a, i, j - b, j, k) as f32;
