@@ -8,7 +8,7 @@ use crate::glossary::Glossary;
 use crate::tokenize::{EnTokens, Tokenizer, ZhTokens, is_han, is_stop_word, to_simplified};
 use haoxue_dict::DICTIONARY;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 /// Interned English stems: a document's vocabulary.
 #[derive(Debug, Default, Clone)]
@@ -90,7 +90,7 @@ impl DocLexicon {
             }
         }
         // Distinct words first: sorting every token (hundreds of thousands) costs more.
-        let distinct: std::collections::HashSet<&str> = zh
+        let distinct: FxHashSet<&str> = zh
             .iter()
             .flat_map(|s| s.words.iter().map(String::as_str))
             .collect();
@@ -251,7 +251,7 @@ impl DocLexicon {
         caps.sort_unstable();
         caps.dedup();
         // Capitalised words by first letter: a close transliteration starts with the same one.
-        let mut by_initial: HashMap<char, Vec<(&str, Letters)>> = HashMap::new();
+        let mut by_initial: HashMap<char, Vec<(&str, Letters)>> = HashMap::default();
         for cap in caps {
             if let Some(c) = cap.chars().next() {
                 by_initial

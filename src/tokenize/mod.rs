@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 /// Stems and stop-word flags of English words, by lower-cased form, for
 /// [`Tokenizer::en_cached`].
-pub type StemCache = std::collections::HashMap<String, (String, bool)>;
+pub type StemCache = rustc_hash::FxHashMap<String, (String, bool)>;
 
 /// The tokenizers, loaded once (jieba's dictionary takes about 0.1 s).
 pub struct Tokenizer {
