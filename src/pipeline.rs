@@ -123,6 +123,7 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         scorer.set_prior(&shares);
         scorer.set_variance(sd);
         scorer.set_quote_penalties(close, open);
+        trace(&t0, "scorer");
         let guides: Vec<Vec<(usize, usize)>> = blocks
             .par_iter()
             .map(|(zr, er)| {
@@ -440,6 +441,9 @@ fn block_path(
                 Some(scores) => align::posteriors_scored(n, &band, scores, &path, TEMPERATURE),
                 None => Vec::new(),
             };
+            if confidences {
+                trace_block(n, m, 0, 0, &started);
+            }
             return (path, post);
         }
         if !confidences {
@@ -573,8 +577,14 @@ impl<'s> BlockScores<'s> {
 
 impl BeadScores for BlockScores<'_> {
     fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]) {
-        self.scorer
-            .cell(&self.pairs, self.z0 + i, self.e0 + j, valid, out, self.positional);
+        self.scorer.cell(
+            &self.pairs,
+            self.z0 + i,
+            self.e0 + j,
+            valid,
+            out,
+            self.positional,
+        );
     }
 }
 

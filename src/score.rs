@@ -744,6 +744,9 @@ impl<'a> Scorer<'a> {
                 *cell = self.masks(pairs, i - r, j - c);
             }
         }
+        // The spans of up to SPAN − 1 sentences ending at the cell, on each side.
+        let zh = Spans::new(i, &f.zh_len, &self.zh_flags, &self.zh_digest);
+        let en = Spans::new(j, &f.en_len, &self.en_flags, &self.en_digest);
         for (k, &(a, b)) in SHAPES.iter().enumerate() {
             if !valid[k] {
                 continue;
@@ -756,11 +759,16 @@ impl<'a> Scorer<'a> {
                 out[k] = (total + zh + en) as f32;
                 continue;
             }
-            let lz: f64 = f.zh_len[i0..i].iter().sum();
-            let le: f64 = f.en_len[j0..j].iter().sum();
-            total += self.length_score(lz, le, b);
+            total += self.length_score(zh.len[a], en.len[b], b);
             total += self.lexical_with(i0, i, j0, j, positional, |x, y| cells[a - x][b - y]);
-            total += self.signs(i0, i, j0, j);
+            total += self.signs_of(
+                (zh.flags[a], en.flags[b]),
+                (zh.digest[a], en.digest[b]),
+                i0,
+                i,
+                j0,
+                j,
+            );
             out[k] = total as f32;
         }
     }
@@ -807,7 +815,9 @@ impl<'a> Scorer<'a> {
 
     /// Lexical evidence of a bead with both sides non-empty.
     pub fn lexical(&self, pairs: &Pairs, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
-        self.lexical_with(i0, i1, j0, j1, true, |x, y| self.masks(pairs, i0 + x, j0 + y))
+        self.lexical_with(i0, i1, j0, j1, true, |x, y| {
+            self.masks(pairs, i0 + x, j0 + y)
+        })
     }
 
     /// Lexical evidence of bead (zh i0..i1, en j0..j1), both sides non-empty, with `mask(x, y)`
@@ -903,13 +913,31 @@ impl<'a> Scorer<'a> {
 
     /// Evidence of numbers, ? and ! marks and quotations of bead (zh i0..i1, en j0..j1).
     fn signs(&self, i0: usize, i1: usize, j0: usize, j1: usize) -> f64 {
-        let zf = self.zh_flags[i0..i1].iter().fold(0, |a, f| a | f);
-        let ef = self.en_flags[j0..j1].iter().fold(0, |a, f| a | f);
+        let zh = Spans::new(i1, &[], &self.zh_flags, &self.zh_digest);
+        let en = Spans::new(j1, &[], &self.en_flags, &self.en_digest);
+        let (a, b) = (i1 - i0, j1 - j0);
+        self.signs_of(
+            (zh.flags[a], en.flags[b]),
+            (zh.digest[a], en.digest[b]),
+            i0,
+            i1,
+            j0,
+            j1,
+        )
+    }
+
+    /// [`Scorer::signs`] from the flags and number digests of the bead's two sides.
+    fn signs_of(
+        &self,
+        (zf, ef): (u8, u8),
+        ((zn, zd), (en, ed)): ((u32, u64), (u32, u64)),
+        i0: usize,
+        i1: usize,
+        j0: usize,
+        j1: usize,
+    ) -> f64 {
         let mut total = 0.0;
         if (zf | ef) & NUMBERS != 0 {
-            let or = |d: &[(u32, u64)]| d.iter().fold((0, 0), |a, d| (a.0 + d.0, a.1 | d.1));
-            let (zn, zd) = or(&self.zh_digest[i0..i1]);
-            let (en, ed) = or(&self.en_digest[j0..j1]);
             total += if zd & ed == 0 {
                 -((zn + en) as f64) * self.params.number_miss
             } else {
@@ -953,6 +981,34 @@ const QUESTION: u8 = 1;
 const EXCLAMATION: u8 = 2;
 const OPENS: u8 = 4;
 const NUMBERS: u8 = 8;
+
+/// Lengths, flags and number digests (counts added, bits joined) of the spans of 0 to
+/// SPAN − 1 sentences that end before sentence `end` of a side (fewer at its start); lengths
+/// are 0 when `lens` is empty.
+struct Spans {
+    len: [f64; SPAN],
+    flags: [u8; SPAN],
+    digest: [(u32, u64); SPAN],
+}
+
+impl Spans {
+    #[inline]
+    fn new(end: usize, lens: &[f64], flags: &[u8], digests: &[(u32, u64)]) -> Spans {
+        let mut spans = Spans {
+            len: [0.0; SPAN],
+            flags: [0; SPAN],
+            digest: [(0, 0); SPAN],
+        };
+        for a in 1..SPAN.min(end + 1) {
+            let s = end - a;
+            spans.len[a] = spans.len[a - 1] + lens.get(s).copied().unwrap_or(0.0);
+            spans.flags[a] = spans.flags[a - 1] | flags[s];
+            let (n, bits) = spans.digest[a - 1];
+            spans.digest[a] = (n + digests[s].0, bits | digests[s].1);
+        }
+        spans
+    }
+}
 
 /// How many numbers a sentence has, and the bits `value mod 64` of each.
 fn digest(numbers: &[u64]) -> (u32, u64) {
