@@ -435,14 +435,20 @@ fn block_path(
         let near: Vec<usize> = (0..path.len())
             .filter(|&k| margins[k] <= width / 4)
             .collect();
-        trace_block(n, m, band.cells(), near.len(), &started);
+        trace_block(n, m, &started, || {
+            format!(
+                "{} cells, {} steps near the band's edge",
+                band.cells(),
+                near.len()
+            )
+        });
         if full || attempt == MAX_WIDENINGS || near.is_empty() {
             let post = match &scores {
                 Some(scores) => align::posteriors_scored(n, &band, scores, &path, TEMPERATURE),
                 None => Vec::new(),
             };
             if confidences {
-                trace_block(n, m, 0, 0, &started);
+                trace_block(n, m, &started, || "posteriors".into());
             }
             return (path, post);
         }
@@ -588,10 +594,11 @@ impl BeadScores for BlockScores<'_> {
     }
 }
 
-fn trace_block(n: usize, m: usize, cells: usize, near_edge: usize, started: &std::time::Instant) {
+fn trace_block(n: usize, m: usize, started: &std::time::Instant, what: impl FnOnce() -> String) {
     if std::env::var_os("AMUR_TRACE").is_some() {
         eprintln!(
-            "  block {n}x{m}: {cells} cells, {near_edge} steps near the band's edge, {:.3} s",
+            "  block {n}x{m}: {}, {:.3} s",
+            what(),
             started.elapsed().as_secs_f64()
         );
     }
