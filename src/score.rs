@@ -507,6 +507,7 @@ impl<'a> Scorer<'a> {
         };
         let (pz, pe) = (self.params.p_match, self.params.p_match_en);
         let words: Vec<([f64; SPAN], [f64; SPAN])> = (0..self.lex.words.len())
+            .into_par_iter()
             .map(|w| {
                 let glossary = self.lex.renderings[w]
                     .iter()
@@ -518,7 +519,7 @@ impl<'a> Scorer<'a> {
             .collect();
         let stems: Vec<([f64; SPAN], [f64; SPAN])> = self
             .stem_rate
-            .iter()
+            .par_iter()
             .map(|&rate| table(rate, self.params.lexical, pe))
             .collect();
         let sum_miss = |ids: &[u32], tables: &[([f64; SPAN], [f64; SPAN])]| {
@@ -532,14 +533,14 @@ impl<'a> Scorer<'a> {
         };
         self.zh_miss = f
             .zh_words
-            .iter()
+            .par_iter()
             .map(|ids| sum_miss(&ids[..ids.len().min(MAX_BITS)], &words))
             .collect();
         // The stems that some Chinese sentence can render (at most 64), and where each stands
         // (none for a coarse grid's units).
         (self.en_bits, self.en_bit_pos) = f
             .en_stems
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(j, stems)| {
                 let pos = f.en_pos.get(j).map_or(&[][..], Vec::as_slice);
@@ -558,7 +559,7 @@ impl<'a> Scorer<'a> {
             .unzip();
         self.en_miss = self
             .en_bits
-            .iter()
+            .par_iter()
             .map(|ids| sum_miss(ids, &stems))
             .collect();
         self.word_gain = words.into_iter().map(|(_, g)| g).collect();
