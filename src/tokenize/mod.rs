@@ -291,6 +291,13 @@ pub fn is_han(c: char) -> bool {
 /// The value of a number written in Arabic digits (with thousands separators) or in Chinese
 /// numerals (三千五百, 十二, 一九一七, 两万). None for anything else.
 pub fn zh_number(word: &str) -> Option<u64> {
+    // Most words are no number: they are turned away before anything is allocated.
+    if !word
+        .chars()
+        .all(|c| is_numeral_char(c) || c == ',' || c == '，')
+    {
+        return None;
+    }
     let ascii: String = word.chars().filter(|c| *c != ',' && *c != '，').collect();
     if !ascii.is_empty()
         && ascii
@@ -390,32 +397,38 @@ fn chinese_numeral(word: &str) -> Option<u64> {
 
 /// The value of an English number: digits with separators ("3,500", "1917") or a number word.
 pub fn en_number(word: &str) -> Option<u64> {
-    let plain: String = word.chars().filter(|c| *c != ',').collect();
-    if !plain.is_empty() && plain.chars().all(|c| c.is_ascii_digit()) {
+    // Every word of a text comes here: nothing is allocated for the words that are no number.
+    if word.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        if !word.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let plain: String = word.chars().filter(|c| *c != ',').collect();
         return plain.parse().ok();
     }
-    let value = match word.to_lowercase().as_str() {
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        "fifteen" => 15,
-        "twenty" => 20,
-        "thirty" => 30,
-        "forty" => 40,
-        "fifty" => 50,
-        "hundred" => 100,
-        "thousand" => 1000,
-        _ => return None,
-    };
-    Some(value)
+    const WORDS: &[(&str, u64)] = &[
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("fifteen", 15),
+        ("twenty", 20),
+        ("thirty", 30),
+        ("forty", 40),
+        ("fifty", 50),
+        ("hundred", 100),
+        ("thousand", 1000),
+    ];
+    WORDS
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|&(_, value)| value)
 }
 
 /// English function words: they carry no lexical evidence for alignment.
@@ -586,7 +599,10 @@ mod tests {
         assert_eq!(zh_number("三萬五千"), Some(35_000));
         assert_eq!(zh_number("1917"), Some(1917));
         assert_eq!(zh_number("１９１７"), Some(1917));
+        assert_eq!(zh_number("3,500"), Some(3500));
         assert_eq!(zh_number("交涉"), None);
+        assert_eq!(zh_number("三国"), None);
+        assert_eq!(zh_number("，"), None);
     }
 
     #[test]
@@ -601,7 +617,10 @@ mod tests {
     fn english_numbers_have_values() {
         assert_eq!(en_number("3,500"), Some(3500));
         assert_eq!(en_number("Twelve"), Some(12));
+        assert_eq!(en_number("FORTY"), Some(40));
         assert_eq!(en_number("minister"), None);
+        assert_eq!(en_number(","), None);
+        assert_eq!(en_number("1917s"), None);
     }
 
     #[test]
