@@ -118,7 +118,7 @@ struct Cells<'a>(&'a Scorer<'a>, &'a Pairs);
 
 impl BeadScores for Cells<'_> {
     fn cell(&self, i: usize, j: usize, valid: &[bool; NS], out: &mut [f32; NS]) {
-        self.0.cell(self.1, i, j, valid, out);
+        self.0.cell(self.1, i, j, valid, out, true);
     }
 }
 
