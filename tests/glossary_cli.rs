@@ -445,6 +445,55 @@ fn merge_keeps_all_renderings_and_reports_conflicts() {
 }
 
 #[test]
+fn align_reads_its_glossary_in_any_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = data("a.tsv");
+    let zh = root().join("corpora/telegrams-1917/zh.txt");
+    let en = root().join("corpora/telegrams-1917/en.txt");
+    let aligned = |glossary: &Path| {
+        let o = amur(&[
+            "align",
+            zh.to_str().unwrap(),
+            en.to_str().unwrap(),
+            "--glossary",
+            glossary.to_str().unwrap(),
+            "--format",
+            "tsv",
+            "-o",
+            "-",
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        o.stdout
+    };
+    let want = aligned(&tsv);
+    for ext in ["csv", "tbx"] {
+        let other = dir.path().join(format!("a.{ext}"));
+        let run = amur(&[
+            "glossary",
+            "merge",
+            tsv.to_str().unwrap(),
+            "-o",
+            other.to_str().unwrap(),
+        ]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        assert_eq!(aligned(&other), want, "the glossary as {ext}");
+    }
+    // A malformed TBX is named with its line, as a malformed TSV is.
+    let bad = amur(&[
+        "align",
+        zh.to_str().unwrap(),
+        en.to_str().unwrap(),
+        "--glossary",
+        data("bad.tbx").to_str().unwrap(),
+        "-o",
+        "-",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = text(&bad.stderr);
+    assert!(err.contains("bad.tbx") && err.contains("line 5"), "{err}");
+}
+
+#[test]
 fn lint_finds_planted_inconsistencies_and_nothing_in_a_consistent_text() {
     let glossary = data("lint-glossary.tsv");
     let run = amur(&[

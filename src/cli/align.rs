@@ -26,8 +26,8 @@ pub struct Args {
     /// Output format: tmx, tsv, json or align.
     #[arg(long)]
     format: Option<Format>,
-    /// A glossary (TSV: chinese<TAB>english[<TAB>comment]) whose terms steer the alignment;
-    /// repeatable.
+    /// A glossary whose terms steer the alignment, TSV (chinese<TAB>english[<TAB>comment]),
+    /// CSV or TBX by extension; repeatable.
     #[arg(long)]
     glossary: Vec<PathBuf>,
     /// TMX language code of the Chinese side [default: zh-CN, or zh-TW for traditional text].
@@ -117,7 +117,7 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let mut glossary = Glossary::default();
     for path in &args.glossary {
-        glossary.extend(Glossary::read_tsv(path)?);
+        glossary.extend(Glossary::read(path)?);
     }
     let config = Config {
         glossary,

@@ -43,7 +43,8 @@ pub struct Args {
     /// Format of the per-pair outputs: tmx, tsv, json or align (merged.tmx is always TMX).
     #[arg(long, default_value = "tmx")]
     format: Format,
-    /// A glossary (TSV: chinese<TAB>english[<TAB>comment]) for every pair; repeatable.
+    /// A glossary for every pair (TSV, CSV or TBX by extension, as in `amur align`);
+    /// repeatable.
     #[arg(long)]
     glossary: Vec<PathBuf>,
     #[command(flatten)]
@@ -149,7 +150,7 @@ pub fn run(args: &Args) -> Result<()> {
     };
     let mut glossary = Glossary::default();
     for path in &args.glossary {
-        glossary.extend(Glossary::read_tsv(path)?);
+        glossary.extend(Glossary::read(path)?);
     }
     let opts = Options {
         outdir: outdir.clone(),

@@ -23,7 +23,8 @@ pub struct Args {
     /// verse are merged before scoring.
     #[arg(long, num_args = 2, value_names = ["ZH_VERSE", "EN_VERSE"])]
     verses: Option<Vec<PathBuf>>,
-    /// With --run: a glossary (TSV) that steers the alignment; repeatable.
+    /// With --run: a glossary (TSV, CSV or TBX by extension) that steers the alignment;
+    /// repeatable.
     #[arg(long)]
     glossary: Vec<PathBuf>,
 }
@@ -46,7 +47,7 @@ pub fn run(args: &Args) -> Result<()> {
     let names = eval::align_names(&gold_dir)?;
     let mut glossary = amur::glossary::Glossary::default();
     for path in &args.glossary {
-        glossary.extend(amur::glossary::Glossary::read_tsv(path)?);
+        glossary.extend(amur::glossary::Glossary::read(path)?);
     }
     let config = Config {
         glossary,

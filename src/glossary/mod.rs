@@ -49,25 +49,6 @@ pub enum GlossaryError {
 }
 
 impl Glossary {
-    /// Reads a TSV glossary: `zh<TAB>en[<TAB>comment]` per line; blank lines and lines starting
-    /// with `#` are skipped.
-    pub fn read_tsv(path: &Path) -> Result<Glossary, GlossaryError> {
-        let bytes = std::fs::read(path).map_err(|source| GlossaryError::Io {
-            path: path.into(),
-            source,
-        })?;
-        let text = crate::text::decode(&bytes).map_err(|offset| GlossaryError::Format {
-            path: path.into(),
-            line: 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count(),
-            message: "not valid UTF-8".into(),
-        })?;
-        Self::parse_tsv(&text).map_err(|(line, message)| GlossaryError::Format {
-            path: path.into(),
-            line,
-            message,
-        })
-    }
-
     /// Parses TSV text; errors carry the 1-based line number.
     pub fn parse_tsv(text: &str) -> Result<Glossary, (usize, String)> {
         let parsed = formats::parse(formats::GlossaryFormat::Tsv, text);
