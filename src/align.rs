@@ -152,16 +152,14 @@ pub fn band_scores<S: BeadScores>(band: &Band, score: &S) -> Vec<Vec<[f32; NS]>>
     window_scores(0..band.lo.len(), band, score)
 }
 
-/// [`band_scores`] of a band that replaces `old` (whose scores are `old_scores`): a row is
-/// computed again only where it or one of the rows its beads reach back to changed; the other
-/// rows are taken over from `old_scores`.
+/// [`band_scores`] of a band that replaces an old one whose scores are `old_scores`: the rows
+/// marked in `keep` ([`unchanged_rows`]) are taken over from `old_scores`, the others computed.
 pub fn band_scores_update<S: BeadScores>(
     band: &Band,
     score: &S,
-    old: &Band,
+    keep: &[bool],
     mut old_scores: Vec<Vec<[f32; NS]>>,
 ) -> Vec<Vec<[f32; NS]>> {
-    let keep = unchanged_rows(old, band);
     let fresh: Vec<Option<Vec<[f32; NS]>>> = (0..band.lo.len())
         .into_par_iter()
         .with_min_len(16)
@@ -481,7 +479,7 @@ mod tests {
         assert!(keep[5] && !keep[20] && keep[39], "{keep:?}");
         let old = band_scores(&narrow, &f);
         assert_eq!(
-            band_scores_update(&wide, &f, &narrow, old),
+            band_scores_update(&wide, &f, &keep, old),
             band_scores(&wide, &f)
         );
     }

@@ -26,14 +26,14 @@ const FULL_SEARCH_CELLS: usize = 250_000;
 /// Half-width of a band around a coarser grid's path, in cells of the grid searched. Where the
 /// path nears an edge, the stretch is re-searched ([`repair_near_edges`]), or, in the final
 /// search (whose confidences need the whole band), the band grows fourfold, then sixteenfold
-/// there (the rows that keep their cells keep their scores). Measured on bible 006: 585k cells and 11
-/// near-edge steps in pass 1 instead of 756k and 4 at 8, same beads on 001-006, and the final
-/// search's peak memory 3% lower; at 4, 335 near-edge steps cost more than they save.
+/// there (the rows that keep their cells keep their scores). Measured on bible 006: 585k
+/// cells and 11 near-edge steps in pass 1 instead of 756k and 4 at 8, same beads on 001-006;
+/// at 4, 243 near-edge steps cost more than they save.
 const BAND_WIDTH: usize = 6;
 /// Half-width of the band around the first pass's path in which the second pass searches a
 /// long block. The two passes' paths rarely part by more than a bead or two, and where the
 /// path touches the band's edge the band is widened there. Measured on bible 006: 329k cells
-/// instead of 585k at 6, with the same beads and confidences (to three decimals), 001-006.
+/// instead of 585k at 6, with the same beads and confidences (to three decimals).
 const FINAL_WIDTH: usize = 3;
 /// Half-width of the band, around the first pass's path, in which the second pass searches a
 /// block small enough for a full first pass. It holds any path the full search finds unless
@@ -415,11 +415,14 @@ fn block_path(
         // are made); without, they are made a window of rows at a time as the search needs.
         let (path, scores) = if confidences {
             let scores = match previous.take() {
-                None => align::band_scores(&band, &BlockScores::new(scorer, &band, zr, er, true)),
+                None => {
+                    let f = BlockScores::new(scorer, &band, zr, er, true, &[]);
+                    align::band_scores(&band, &f)
+                }
                 Some((old, old_scores)) => {
                     let keep = align::unchanged_rows(&old, &band);
-                    let f = BlockScores::new_rows(scorer, &band, zr, er, true, &keep);
-                    align::band_scores_update(&band, &f, &old, old_scores)
+                    let f = BlockScores::new(scorer, &band, zr, er, true, &keep);
+                    align::band_scores_update(&band, &f, &keep, old_scores)
                 }
             };
             (align::best_path_scored(n, m, &band, &scores), Some(scores))
@@ -428,7 +431,7 @@ fn block_path(
             // bead), not by position: its path only guides the final search and what is
             // learned. Measured: verse F1 on bible 001 0.981 (0.980 with positions), a third
             // less time for the search.
-            let f = BlockScores::new(scorer, &band, zr, er, small);
+            let f = BlockScores::new(scorer, &band, zr, er, small, &[]);
             (align::best_path(n, m, &band, &f), None)
         };
         let margins = align::edge_margins(&path, &band, m);
@@ -480,9 +483,9 @@ fn block_path(
 /// Re-searches the stretches of a path (block coordinates) around its steps `near` a band's
 /// edge: each stretch, [`WIDEN_REACH`] steps either side of such steps, between the two path
 /// points that bound it, as a block of its own, in a band four times as wide around the path
-/// (measured on bible 006: 36k cells instead of the 105k of searching the stretches in full). The rest of the path stays: far from the edge, the band did not
-/// bind it, so a search of the whole band again (most of the time of a long block) would find
-/// it again. Posteriors need the whole band's scores, so searches that give confidences
+/// (measured on bible 006: 36k cells instead of the 105k of searching the stretches in full).
+/// The rest of the path stays: far from the edge, the band did not bind it, so a search of the
+/// whole band again (most of the time of a long block) would find it again. Posteriors need the whole band's scores, so searches that give confidences
 /// re-search the whole band instead.
 fn repair_near_edges(
     scorer: &Scorer,
@@ -543,19 +546,9 @@ struct BlockScores<'s> {
 }
 
 impl<'s> BlockScores<'s> {
+    /// Scores with lexical evidence by position or plain; the pair masks are made beforehand
+    /// for the rows not in `skip` (those of the others when asked for).
     fn new(
-        scorer: &'s Scorer<'s>,
-        band: &Band,
-        zr: &Range<usize>,
-        er: &Range<usize>,
-        positional: bool,
-    ) -> Self {
-        Self::new_rows(scorer, band, zr, er, positional, &[])
-    }
-
-    /// Scores whose pair masks are made beforehand only for the rows not in `skip` (the
-    /// others are made when asked for).
-    fn new_rows(
         scorer: &'s Scorer<'s>,
         band: &Band,
         zr: &Range<usize>,
