@@ -29,8 +29,12 @@ pub fn align_files(
     en_read: &ReadOptions,
     config: &Config,
 ) -> Result<Aligned, FormatError> {
-    let zh_doc = document::read_document(zh, Lang::Zh, zh_read)?;
-    let en_doc = document::read_document(en, Lang::En, en_read)?;
+    // The two sides are read (decoded, segmented) side by side.
+    let (zh_doc, en_doc) = rayon::join(
+        || document::read_document(zh, Lang::Zh, zh_read),
+        || document::read_document(en, Lang::En, en_read),
+    );
+    let (zh_doc, en_doc) = (zh_doc?, en_doc?);
     let notes = [(zh, &zh_doc.note), (en, &en_doc.note)]
         .into_iter()
         .filter_map(|(path, note)| Some(format!("{}: {}", path.display(), note.as_ref()?)))
