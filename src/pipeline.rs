@@ -322,13 +322,7 @@ fn coarse_features(
         .for_each(|(words, cover)| {
             // The cover of the words kept (the merged one is right when all are).
             if keep_rarest(words, |w| (!visible(w), zh_df[w as usize])) {
-                *cover = words
-                    .iter()
-                    .flat_map(|&w| lex.renderings[w as usize].iter())
-                    .flat_map(|r| r.stems.iter().copied())
-                    .collect();
-                cover.sort_unstable();
-                cover.dedup();
+                *cover = score::cover(words, lex);
             }
         });
     coarse.en_stems.par_iter_mut().for_each(|stems| {

@@ -121,33 +121,23 @@ impl Features {
         (en_stems, en_pos): Ids,
         lex: &DocLexicon,
     ) -> Features {
+        // Only the words with renderings stay, each with its position.
         zh_words
             .par_iter_mut()
             .zip(&mut zh_pos)
             .for_each(|(ids, pos)| {
-                let mut k = 0;
-                pos.retain(|_| {
-                    k += 1;
-                    !lex.renderings[ids[k - 1] as usize].is_empty()
-                });
-                ids.retain(|&id| !lex.renderings[id as usize].is_empty());
+                let mut kept = 0;
+                for k in 0..ids.len() {
+                    if !lex.renderings[ids[k] as usize].is_empty() {
+                        ids[kept] = ids[k];
+                        pos[kept] = pos[k];
+                        kept += 1;
+                    }
+                }
+                ids.truncate(kept);
+                pos.truncate(kept);
             });
-        let zh_cover = zh_words
-            .par_iter()
-            .map(|ids| {
-                let mut v: Vec<u32> = ids
-                    .iter()
-                    .flat_map(|&w| {
-                        lex.renderings[w as usize]
-                            .iter()
-                            .flat_map(|r| r.stems.iter().copied())
-                    })
-                    .collect();
-                v.sort_unstable();
-                v.dedup();
-                v
-            })
-            .collect();
+        let zh_cover = zh_words.par_iter().map(|ids| cover(ids, lex)).collect();
         Features {
             zh_words,
             zh_pos,
@@ -238,6 +228,18 @@ impl Features {
                 .collect(),
         }
     }
+}
+
+/// Every stem the words `ids` can render, sorted, each once (a Chinese sentence's cover).
+pub fn cover(ids: &[u32], lex: &DocLexicon) -> Vec<u32> {
+    let mut v: Vec<u32> = ids
+        .iter()
+        .flat_map(|&w| lex.renderings[w as usize].iter())
+        .flat_map(|r| r.stems.iter().copied())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// The relative position (0..1, by characters) of each word id of a Chinese sentence: the mean
