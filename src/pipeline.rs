@@ -479,8 +479,9 @@ fn block_path(
 /// points that bound it, as a block of its own, in a band four times as wide around the path
 /// (measured on bible 006: 36k cells instead of the 105k of searching the stretches in full).
 /// The rest of the path stays: far from the edge, the band did not bind it, so a search of the
-/// whole band again (most of the time of a long block) would find it again. Posteriors need the whole band's scores, so searches that give confidences
-/// re-search the whole band instead.
+/// whole band again (most of the time of a long block) would find it again. Posteriors need
+/// the whole band's scores, so searches that give confidences re-search the whole band
+/// instead.
 fn repair_near_edges(
     scorer: &Scorer,
     zr: &Range<usize>,
@@ -582,7 +583,7 @@ impl BeadScores for BlockScores<'_> {
 }
 
 fn trace_block(n: usize, m: usize, started: &std::time::Instant, what: impl FnOnce() -> String) {
-    if std::env::var_os("AMUR_TRACE").is_some() {
+    if tracing() {
         eprintln!(
             "  block {n}x{m}: {}, {:.3} s",
             what(),
@@ -624,7 +625,7 @@ fn quote_penalties(path: &[Step], f: &Features, params: &Params) -> (f64, f64) {
         let seen = full.iter().filter(|s| mismatch(s)).count() as f64;
         let rate = ((seen + prior * rate_default) / (full.len() as f64 + prior)).clamp(1e-3, 0.999);
         let pen = (chance / (1.0 - chance) / (rate / (1.0 - rate))).ln();
-        if std::env::var_os("AMUR_TRACE").is_some() {
+        if tracing() {
             eprintln!(
                 "{what} quotations: mismatch by chance {chance:.3}, in beads {rate:.3}: penalty {pen:.2}"
             );
@@ -761,8 +762,13 @@ fn release_freed_memory() {
     }
 }
 
+/// Whether `AMUR_TRACE` asks for phase times, memory and the searches' sizes on stderr.
+fn tracing() -> bool {
+    std::env::var_os("AMUR_TRACE").is_some()
+}
+
 fn trace(t0: &std::time::Instant, what: &str) {
-    if std::env::var_os("AMUR_TRACE").is_some() {
+    if tracing() {
         eprintln!(
             "{:>8.3} s  {what:<10} {}",
             t0.elapsed().as_secs_f64(),
