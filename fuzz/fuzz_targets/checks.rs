@@ -3,16 +3,16 @@
 //! Each function takes the fuzzer's raw bytes and panics when an invariant breaks.
 #![allow(dead_code)]
 
-use amur::bead::Sentence;
-use amur::document;
 use amur::eval;
-use amur::export::{self, ExportOptions, Format, TmxUnits};
-use amur::glossary::formats::{self as glossary_formats, GlossaryFormat};
-use amur::glossary::{Glossary, Term};
-use amur::pipeline::{self, Config};
-use amur::segment::{self, Lang, ZhOptions};
-use amur::text;
-use amur::tm;
+use amur_core::bead::Sentence;
+use amur_core::glossary::{Glossary, Term};
+use amur_core::pipeline::{self, Config};
+use amur_core::segment::{self, Lang, ZhOptions};
+use amur_core::text;
+use amur_formats::document;
+use amur_tm::export::{self, ExportOptions, Format, TmxUnits};
+use amur_tm::glossary_formats::{self, GlossaryFormat};
+use amur_tm::tm;
 
 /// Runs the check of the named target.
 pub fn run(target: &str, data: &[u8]) {
@@ -124,11 +124,11 @@ pub fn parse_align(data: &[u8]) {
     }
 }
 
-/// `Glossary::parse_tsv` on arbitrary text: never panics; terms have both sides, trimmed; an
+/// `glossary_formats::parse_tsv` on arbitrary text: never panics; terms have both sides, trimmed; an
 /// error names a line of the input.
 pub fn glossary_tsv(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    match Glossary::parse_tsv(&text) {
+    match glossary_formats::parse_tsv(&text) {
         Ok(g) => {
             for t in &g.terms {
                 assert!(!t.zh.is_empty() && !t.en.is_empty());

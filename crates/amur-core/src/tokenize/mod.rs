@@ -1,0 +1,677 @@
+//! Tokenization and normalization: Chinese words (jieba, looked up in simplified form),
+//! English words (lower-cased, Snowball-stemmed, stop words flagged), and numbers on both sides
+//! normalized to values, so the scorer compares like with like.
+
+use jieba_rs::Jieba;
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::OnceLock;
+
+/// Stems and stop-word flags of English words, by lower-cased form, for
+/// [`Tokenizer::en_cached`].
+pub type StemCache = rustc_hash::FxHashMap<String, (String, bool)>;
+
+/// The tokenizers, loaded once (jieba's dictionary takes about 0.1 s).
+pub struct Tokenizer {
+    jieba: Jieba,
+    stemmer: Stemmer,
+}
+
+/// A tokenized Chinese sentence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ZhTokens {
+    /// Words in simplified characters, punctuation and spaces removed.
+    pub words: Vec<String>,
+    /// Numbers written with Arabic digits or Chinese numerals (values ≥ 2).
+    pub numbers: Vec<u64>,
+    /// Length in characters, punctuation and spaces not counted.
+    pub chars: usize,
+    pub question: bool,
+    pub exclamation: bool,
+    /// The sentence ends inside or at the close of a quotation (”」』 after the last word).
+    pub quote_close: bool,
+    /// The sentence opens a quotation.
+    pub quote_open: bool,
+}
+
+/// One English word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnWord {
+    /// Lower-cased Snowball stem.
+    pub stem: String,
+    /// A function word ("the", "of", "he" ...) that carries no lexical evidence.
+    pub stop: bool,
+    /// Written with a capital letter (a name candidate).
+    pub capitalized: bool,
+}
+
+/// A tokenized English sentence.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EnTokens {
+    pub words: Vec<EnWord>,
+    pub numbers: Vec<u64>,
+    /// Length in characters, spaces not counted.
+    pub chars: usize,
+    pub question: bool,
+    pub exclamation: bool,
+    /// The sentence ends inside or at the close of a quotation (”」』 after the last word).
+    pub quote_close: bool,
+    /// The sentence opens a quotation.
+    pub quote_open: bool,
+}
+
+impl Default for Tokenizer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Tokenizer {
+    pub fn new() -> Self {
+        Tokenizer {
+            jieba: Jieba::new(),
+            stemmer: Stemmer::create(Algorithm::English),
+        }
+    }
+
+    /// A process-wide tokenizer, loaded on first use.
+    pub fn shared() -> &'static Tokenizer {
+        static SHARED: OnceLock<Tokenizer> = OnceLock::new();
+        SHARED.get_or_init(Tokenizer::new)
+    }
+
+    /// Stems one English word as sentences are stemmed: lower-cased, irregular forms to their
+    /// base ("said" → "say", "men" → "man"), then Snowball.
+    pub fn stem(&self, word: &str) -> String {
+        let lower = word.to_lowercase();
+        let base = irregular_base(&lower).unwrap_or(&lower);
+        self.stemmer.stem(base).into_owned()
+    }
+
+    /// Tokenizes a Chinese sentence (simplified or traditional; looked up as simplified).
+    pub fn zh(&self, sentence: &str) -> ZhTokens {
+        self.zh_simplified(sentence, &to_simplified(sentence))
+    }
+
+    /// [`Tokenizer::zh`] of a sentence whose [`to_simplified`] form the caller has already.
+    pub fn zh_simplified(&self, sentence: &str, simplified: &str) -> ZhTokens {
+        let mut out = ZhTokens {
+            chars: sentence.chars().filter(|c| c.is_alphanumeric()).count(),
+            question: sentence.contains(['？', '?']),
+            exclamation: sentence.contains(['！', '!']),
+            quote_close: ends_with_quote(sentence),
+            quote_open: opens_quote(sentence),
+            ..ZhTokens::default()
+        };
+        // Numeral characters of adjacent tokens: jieba cuts 三百零七分 into 三百, 零, 七分.
+        let mut numeral = String::new();
+        let push_number = |n: Option<u64>, out: &mut ZhTokens| {
+            if let Some(n) = n.filter(|&n| n >= 2) {
+                out.numbers.push(n);
+            }
+        };
+        for token in self.jieba.cut(simplified, true) {
+            let w = token.word;
+            let lead: usize = w
+                .chars()
+                .take_while(|&c| is_numeral_char(c))
+                .map(char::len_utf8)
+                .sum();
+            if lead == w.len() && lead > 0 {
+                numeral.push_str(w);
+                continue;
+            }
+            if !numeral.is_empty() {
+                let joined = lead > 0;
+                numeral.push_str(&w[..lead]);
+                push_number(zh_number(&numeral), &mut out);
+                numeral.clear();
+                if joined {
+                    continue;
+                }
+            }
+            if !w.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            if let Some(n) = zh_number(w) {
+                push_number(Some(n), &mut out);
+                continue;
+            }
+            out.words.push(w.to_string());
+        }
+        if !numeral.is_empty() {
+            push_number(zh_number(&numeral), &mut out);
+        }
+        out
+    }
+
+    /// Tokenizes an English sentence.
+    pub fn en(&self, sentence: &str) -> EnTokens {
+        self.en_with(sentence, None)
+    }
+
+    /// [`Tokenizer::en`] for one of many sentences: each word form is stemmed once, the first
+    /// time `cache` meets it.
+    pub fn en_cached(&self, sentence: &str, cache: &mut StemCache) -> EnTokens {
+        self.en_with(sentence, Some(cache))
+    }
+
+    fn en_with(&self, sentence: &str, mut cache: Option<&mut StemCache>) -> EnTokens {
+        use unicode_segmentation::UnicodeSegmentation;
+        let sentence = &*nfc(sentence);
+        let mut out = EnTokens {
+            chars: sentence.chars().filter(|c| !c.is_whitespace()).count(),
+            question: sentence.contains('?'),
+            exclamation: sentence.contains('!'),
+            quote_close: ends_with_quote(sentence),
+            quote_open: opens_quote(sentence),
+            ..EnTokens::default()
+        };
+        for word in sentence.unicode_words() {
+            if let Some(n) = en_number(word) {
+                if n >= 2 {
+                    out.numbers.push(n);
+                }
+                continue;
+            }
+            if !word.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            let lower = word.to_lowercase();
+            let (stem, stop) = match cache.as_deref_mut() {
+                Some(cache) => match cache.get(&lower) {
+                    Some((stem, stop)) => (stem.clone(), *stop),
+                    None => {
+                        let known = (self.stem(&lower), is_stop_word(&lower));
+                        cache.insert(lower, known.clone());
+                        known
+                    }
+                },
+                None => (self.stem(&lower), is_stop_word(&lower)),
+            };
+            let capitalized = word.chars().next().is_some_and(char::is_uppercase);
+            out.words.push(EnWord {
+                stem,
+                stop,
+                capitalized,
+            });
+        }
+        out
+    }
+}
+
+/// The base form of an irregular English word form ("went" → "go"), from `irregular.txt`.
+pub fn irregular_base(lower: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<std::collections::HashMap<&'static str, &'static str>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        for line in include_str!("irregular.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+        {
+            let mut words = line.split_whitespace();
+            if let Some(base) = words.next() {
+                for form in words {
+                    map.insert(form, base);
+                }
+            }
+        }
+        map
+    });
+    table.get(lower).copied()
+}
+
+/// Whether a sentence closes a quotation: a closing quote after its last letter or digit.
+fn ends_with_quote(sentence: &str) -> bool {
+    sentence
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(|c| !c.is_alphanumeric())
+        .any(|c| matches!(c, '”' | '」' | '』' | '’' | '\'' | '"' | '»'))
+}
+
+/// Whether a sentence opens a quotation: an opening quote mark, or a straight quote at the
+/// start or after a space, dash or bracket.
+fn opens_quote(sentence: &str) -> bool {
+    let mut before = ' ';
+    for c in sentence.chars() {
+        let straight = matches!(c, '\'' | '"')
+            && (before.is_whitespace() || matches!(before, '(' | '—' | '–'));
+        if straight || matches!(c, '“' | '‘' | '「' | '『' | '«') {
+            return true;
+        }
+        before = c;
+    }
+    false
+}
+
+/// Traditional characters to simplified ones, for dictionary lookup only.
+pub fn to_simplified(text: &str) -> String {
+    fast2s::convert(&nfc(text))
+}
+
+/// The text in Unicode NFC, borrowed when it already is (nearly always): a CJK compatibility
+/// ideograph becomes its unified twin, a letter with a combining accent one character, so both
+/// match the dictionary and the glossary like their usual forms.
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfc().collect()),
+    }
+}
+
+/// True when the text has characters whose simplified form differs (a traditional-script text).
+pub fn looks_traditional(text: &str) -> bool {
+    pieces_look_traditional([text])
+}
+
+/// [`looks_traditional`] of a text in pieces (sentences, say), read only as far as its first
+/// 2000 Han characters.
+pub fn pieces_look_traditional<'a>(pieces: impl IntoIterator<Item = &'a str>) -> bool {
+    let sample: String = pieces
+        .into_iter()
+        .flat_map(str::chars)
+        .filter(|c| is_han(*c))
+        .take(2000)
+        .collect();
+    let changed = sample
+        .chars()
+        .zip(to_simplified(&sample).chars())
+        .filter(|(a, b)| a != b)
+        .count();
+    changed * 50 > sample.chars().count().max(1)
+}
+
+/// A CJK ideograph.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// The value of a number written in Arabic digits (with thousands separators) or in Chinese
+/// numerals (三千五百, 十二, 一九一七, 两万). None for anything else.
+pub fn zh_number(word: &str) -> Option<u64> {
+    // Most words are no number: they are turned away before anything is allocated.
+    if !word
+        .chars()
+        .all(|c| is_numeral_char(c) || c == ',' || c == '，')
+    {
+        return None;
+    }
+    let ascii: String = word.chars().filter(|c| *c != ',' && *c != '，').collect();
+    if !ascii.is_empty()
+        && ascii
+            .chars()
+            .all(|c| c.is_ascii_digit() || is_fullwidth_digit(c))
+    {
+        let digits: String = ascii
+            .chars()
+            .map(|c| {
+                if is_fullwidth_digit(c) {
+                    char::from(b'0' + (c as u32 - 0xFF10) as u8)
+                } else {
+                    c
+                }
+            })
+            .collect();
+        return digits.parse().ok();
+    }
+    chinese_numeral(word)
+}
+
+fn is_fullwidth_digit(c: char) -> bool {
+    ('０'..='９').contains(&c)
+}
+
+fn digit_value(c: char) -> Option<u64> {
+    Some(match c {
+        '零' | '〇' => 0,
+        '一' => 1,
+        '二' | '两' | '兩' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
+        _ => return None,
+    })
+}
+
+/// A character of a number: a Chinese numeral or unit, or a digit.
+fn is_numeral_char(c: char) -> bool {
+    c.is_ascii_digit()
+        || is_fullwidth_digit(c)
+        || digit_value(c).is_some()
+        || unit_value(c).is_some()
+}
+
+fn unit_value(c: char) -> Option<u64> {
+    Some(match c {
+        '十' => 10,
+        '百' => 100,
+        '千' => 1000,
+        '万' | '萬' => 10_000,
+        '亿' | '億' => 100_000_000,
+        _ => return None,
+    })
+}
+
+/// Chinese numerals: positional (三千五百 = 3500, 十二 = 12) or digit by digit (一九一七 = 1917).
+fn chinese_numeral(word: &str) -> Option<u64> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.is_empty() || chars.len() > 16 {
+        return None;
+    }
+    if chars.iter().all(|c| digit_value(*c).is_some()) {
+        if chars.len() == 1 {
+            return digit_value(chars[0]);
+        }
+        return chars.iter().try_fold(0u64, |acc, c| {
+            acc.checked_mul(10)?.checked_add(digit_value(*c)?)
+        });
+    }
+    if !chars
+        .iter()
+        .all(|c| digit_value(*c).is_some() || unit_value(*c).is_some())
+    {
+        return None;
+    }
+    let (mut total, mut section, mut digit) = (0u64, 0u64, None::<u64>);
+    for c in chars {
+        if let Some(d) = digit_value(c) {
+            digit = Some(d);
+        } else if let Some(u) = unit_value(c) {
+            if u >= 10_000 {
+                section = (section + digit.take().unwrap_or(0)).max(1);
+                total = total.checked_add(section.checked_mul(u)?)?;
+                section = 0;
+            } else {
+                section += digit.take().unwrap_or(1) * u;
+            }
+        }
+    }
+    Some(total + section + digit.unwrap_or(0))
+}
+
+/// The value of an English number: digits with separators ("3,500", "1917") or a number word.
+pub fn en_number(word: &str) -> Option<u64> {
+    // Every word of a text comes here: nothing is allocated for the words that are no number.
+    if word.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        if !word.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let plain: String = word.chars().filter(|c| *c != ',').collect();
+        return plain.parse().ok();
+    }
+    const WORDS: &[(&str, u64)] = &[
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("fifteen", 15),
+        ("twenty", 20),
+        ("thirty", 30),
+        ("forty", 40),
+        ("fifty", 50),
+        ("hundred", 100),
+        ("thousand", 1000),
+    ];
+    WORDS
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|&(_, value)| value)
+}
+
+/// English function words: they carry no lexical evidence for alignment.
+pub fn is_stop_word(lower: &str) -> bool {
+    STOP_WORDS.binary_search(&lower).is_ok()
+}
+
+/// Sorted; checked by a test.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "ever",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "let",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "myself",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "ourselves",
+    "out",
+    "over",
+    "own",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "themselves",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "thus",
+    "to",
+    "too",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "yourself",
+];
+
+/// Lower-cased stems of the words of an English text, in order (how glossary tools compare
+/// renderings: "Certificates" and "certificate" are one).
+pub fn stem_sequence(text: &str, tokenizer: &Tokenizer) -> Vec<String> {
+    use unicode_segmentation::UnicodeSegmentation;
+    text.unicode_words().map(|w| tokenizer.stem(w)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_words_are_sorted() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn chinese_numerals_and_digits_have_values() {
+        assert_eq!(zh_number("三千五百"), Some(3500));
+        assert_eq!(zh_number("十二"), Some(12));
+        assert_eq!(zh_number("二十"), Some(20));
+        assert_eq!(zh_number("一九一七"), Some(1917));
+        assert_eq!(zh_number("两万"), Some(20_000));
+        assert_eq!(zh_number("三萬五千"), Some(35_000));
+        assert_eq!(zh_number("1917"), Some(1917));
+        assert_eq!(zh_number("１９１７"), Some(1917));
+        assert_eq!(zh_number("3,500"), Some(3500));
+        assert_eq!(zh_number("交涉"), None);
+        assert_eq!(zh_number("三国"), None);
+        assert_eq!(zh_number("，"), None);
+    }
+
+    #[test]
+    fn numerals_that_jieba_cuts_apart_are_joined() {
+        let t = Tokenizer::shared();
+        let z = t.zh("甲队得了三百零七分，乙队得了五百一十二分。");
+        assert_eq!(z.numbers, vec![307, 512]);
+        assert!(t.zh("他十分高兴。").numbers.is_empty());
+    }
+
+    #[test]
+    fn english_numbers_have_values() {
+        assert_eq!(en_number("3,500"), Some(3500));
+        assert_eq!(en_number("Twelve"), Some(12));
+        assert_eq!(en_number("FORTY"), Some(40));
+        assert_eq!(en_number("minister"), None);
+        assert_eq!(en_number(","), None);
+        assert_eq!(en_number("1917s"), None);
+    }
+
+    #[test]
+    fn traditional_text_is_looked_up_as_simplified() {
+        let t = Tokenizer::shared();
+        let z = t.zh("駐京俄使照會外交部，華工三千五百名。");
+        assert!(z.words.contains(&"照会".to_string()), "{:?}", z.words);
+        assert_eq!(z.numbers, vec![3500]);
+        assert!(looks_traditional("駐京俄使照會外交部"));
+        assert!(!looks_traditional("驻京俄使照会外交部"));
+    }
+
+    #[test]
+    fn irregular_forms_meet_their_base() {
+        let t = Tokenizer::shared();
+        assert_eq!(t.stem("said"), t.stem("say"));
+        assert_eq!(t.stem("Went"), t.stem("go"));
+        assert_eq!(t.stem("children"), t.stem("child"));
+        assert_eq!(t.stem("negotiations"), t.stem("negotiate"));
+    }
+
+    #[test]
+    fn english_words_are_stemmed_and_flagged() {
+        let t = Tokenizer::shared();
+        let e = t.en("The Negotiations with Kudashev lasted 12 days.");
+        let stems: Vec<&str> = e.words.iter().map(|w| w.stem.as_str()).collect();
+        assert_eq!(stems, ["the", "negoti", "with", "kudashev", "last", "day"]);
+        assert!(e.words[0].stop && !e.words[1].stop && e.words[3].capitalized);
+        assert_eq!(e.numbers, vec![12]);
+    }
+
+    #[test]
+    fn unnormalized_text_matches_like_its_nfc_form() {
+        // U+F9xx compatibility ideographs (as some legacy conversions produce) are looked up as
+        // their unified twins: 豈 U+F900 as 豈 U+8C48, 樂 U+F914 as 樂 U+6A02.
+        assert_eq!(
+            to_simplified("\u{F900}\u{F914}"),
+            to_simplified("\u{8C48}\u{6A02}")
+        );
+        let t = Tokenizer::shared();
+        let decomposed = t.en("Cafe\u{301} Pe\u{301}trograd");
+        let composed = t.en("Café Pétrograd");
+        let stems = |e: &EnTokens| e.words.iter().map(|w| w.stem.clone()).collect::<Vec<_>>();
+        assert_eq!(stems(&decomposed), stems(&composed));
+        assert!(matches!(nfc("已是 NFC"), std::borrow::Cow::Borrowed(_)));
+    }
+}

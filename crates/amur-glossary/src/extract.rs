@@ -1,0 +1,439 @@
+//! Term extraction: Chinese terms that recur in aligned units, paired with the English this
+//! translator used for them.
+//!
+//! 1. Candidates ([`crate::phrases`], counted by [`crate::counts`]): Chinese words and runs of
+//!    up to three words, English runs of up to three content words.
+//! 2. Association: a Chinese phrase and an English phrase co-occur `min(a, b)` times in a unit
+//!    where they occur `a` and `b` times; Dice = 2·co-occurrences / (Chinese count + English
+//!    count).
+//! 3. Priors, as small bonuses that break near-ties between English candidates: CC-CEDICT
+//!    glosses of the Chinese, and for names the pinyin against the English letters. The
+//!    English itself always comes from the corpus, never from the dictionary.
+//! 4. Competitive linking and pruning ([`crate::link`]): one English phrase per Chinese term
+//!    and one Chinese term per English phrase; compounds, fragments and extensions of other
+//!    terms are dropped.
+//! 5. Ranking: by Dice weighted by the log of the co-occurrence count.
+
+use crate::counts::{Counts, has};
+use crate::link::{self, Pair};
+use crate::units::Unit;
+use amur_core::glossary::{Glossary, Term};
+use amur_core::lexicon::dictionary_glosses;
+use amur_core::tokenize::{Tokenizer, is_han};
+use haoxue_dict::DICTIONARY;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// Options of the extraction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtractOptions {
+    /// Least number of co-occurrences (and so of occurrences) of a term pair.
+    pub min_freq: usize,
+    /// Keep only the best N pairs.
+    pub top: Option<usize>,
+    /// Consider single-character Chinese words.
+    pub single_char: bool,
+    /// Least Dice score of a pair.
+    pub min_score: f64,
+    /// Unit references kept per term.
+    pub examples: usize,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        ExtractOptions {
+            min_freq: 2,
+            top: None,
+            single_char: false,
+            min_score: 0.3,
+            examples: 2,
+        }
+    }
+}
+
+/// One extracted term pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extracted {
+    /// The Chinese term in its most frequent written form.
+    pub zh: String,
+    /// The English rendering in its most frequent written form.
+    pub en: String,
+    /// Occurrences of the Chinese term.
+    pub freq: usize,
+    /// Co-occurrences of the pair in aligned units.
+    pub joint: usize,
+    /// Dice coefficient of the pair.
+    pub score: f64,
+    /// References (`document#bead`) of units where the pair occurs.
+    pub examples: Vec<String>,
+    /// What the list is sorted by (see [`rank`]).
+    pub rank: f64,
+}
+
+impl Extracted {
+    /// The glossary comment: `freq 14; score 0.93; e.g. telegrams-1917#3, minutes-1918#5`.
+    pub fn comment(&self) -> String {
+        let mut c = format!("freq {}; score {:.2}", self.freq, self.score);
+        if !self.examples.is_empty() {
+            c.push_str("; e.g. ");
+            c.push_str(&self.examples.join(", "));
+        }
+        c
+    }
+
+    pub fn to_term(&self) -> Term {
+        Term {
+            zh: self.zh.clone(),
+            en: self.en.clone(),
+            comment: self.comment(),
+        }
+    }
+}
+
+/// The extracted terms as a glossary, in rank order.
+pub fn to_glossary(terms: &[Extracted]) -> Glossary {
+    Glossary {
+        terms: terms.iter().map(Extracted::to_term).collect(),
+    }
+}
+
+/// The prior bonus of rendering Chinese `zh` as English `en_surface` (stems `en_key`): 0.05
+/// when a CC-CEDICT gloss of the Chinese (or of a word inside it) is among the English stems
+/// (the same for a phrase and the phrases holding it, so that the longer still wins a tie),
+/// and up to 0.1 when the English is a capitalised name that sounds like the pinyin.
+fn prior(zh: &str, glosses: &HashSet<String>, en_key: &str, en_surface: &str) -> f64 {
+    let stems: Vec<&str> = en_key.split(' ').collect();
+    let dict = if stems.iter().any(|s| glosses.contains(*s)) {
+        0.05
+    } else {
+        0.0
+    };
+    dict + 0.1 * name_similarity(zh, en_surface)
+}
+
+/// The ranking weight of a pair: squared Dice (a translator who renders a term the same way
+/// every time scores 1) times the log of the evidence, times the Chinese phrase's termhood,
+/// doubled at most for a name whose English sounds like its pinyin (an agreement that chance
+/// co-occurrence does not produce).
+pub fn rank(dice: f64, joint: usize, termhood: f64, name: f64) -> f64 {
+    dice * dice * (1.0 + joint as f64).ln() * termhood * (1.0 + name)
+}
+
+/// Everyday-language frequency (SUBTLEX-CH, log10 of the count in 33M words) above which a
+/// Chinese word counts as common: about 600 occurrences.
+const COMMON: f64 = 2.8;
+/// How fast termhood falls above [`COMMON`], per unit of log10 frequency.
+const COMMON_SLOPE: f64 = 0.8;
+
+/// How much a Chinese phrase is a term of its text rather than everyday language: 1 for
+/// phrases CC-CEDICT does not list (names, transliterations, compounds) and for rare words,
+/// falling with a word's everyday frequency above [`COMMON`]: 政府 "government" (3.55)
+/// weighs 0.6, 保護 "protection" (3.85) 0.54, 公使 "minister" (0.3) 1.
+pub fn termhood(zh: &str) -> f64 {
+    if !is_dictionary_word(zh) {
+        return 1.0;
+    }
+    1.0 / (1.0 + COMMON_SLOPE * (DICTIONARY.frequency(zh) - COMMON).max(0.0))
+}
+
+/// Whether CC-CEDICT has a word written so (simplified).
+pub(super) fn is_dictionary_word(zh: &str) -> bool {
+    DICTIONARY.lookup_entries(zh).any(|e| e.simplified() == zh)
+}
+
+/// CC-CEDICT glosses (stems) of a Chinese phrase and of every dictionary word of two or more
+/// characters inside it: 中東鐵路 is not in the dictionary, but 鐵路 "railway" is.
+fn glosses(zh: &str, tokenizer: &Tokenizer) -> HashSet<String> {
+    let chars: Vec<char> = zh.chars().collect();
+    let mut out = HashSet::new();
+    for start in 0..chars.len() {
+        for end in start + 2..=chars.len() {
+            let part: String = chars[start..end].iter().collect();
+            out.extend(dictionary_glosses(&part, tokenizer).into_iter().flatten());
+        }
+    }
+    out
+}
+
+/// How much a capitalised English phrase sounds like the pinyin of a Chinese word, in [0, 1]:
+/// normalised Levenshtein similarity of the letters (which, unlike Jaro-Winkler, punishes a
+/// name cut short), 0 below 0.6 or when the English is not capitalised.
+pub fn name_similarity(zh: &str, en: &str) -> f64 {
+    let capitalised = en
+        .split_whitespace()
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    let Some(py) = pinyin(zh) else {
+        return 0.0;
+    };
+    if !capitalised {
+        return 0.0;
+    }
+    let letters: String = en
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_lowercase();
+    let sim = strsim::normalized_levenshtein(&py, &letters)
+        .max(strsim::normalized_levenshtein(&russian(&py), &letters));
+    if sim >= 0.6 { sim } else { 0.0 }
+}
+
+/// Pinyin read the way Russian names are transcribed into Chinese: 夫 "fu" for -v, 索 "suo"
+/// and 洛 "luo" for o, 希 "xi" for shi (庫達攝夫 kudashefu → kudashev, 索科洛夫 → sokelov,
+/// 希什洛夫 → shishilov).
+fn russian(pinyin: &str) -> String {
+    pinyin
+        .replace("fu", "v")
+        .replace("uo", "o")
+        .replace('x', "sh")
+}
+
+/// Toneless pinyin of a Han word, syllables joined: 陈清扬 → "chenqingyang".
+fn pinyin(word: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in word.chars() {
+        if !is_han(c) {
+            return None;
+        }
+        let mut buf = [0u8; 4];
+        let entry = DICTIONARY.get_entry(c.encode_utf8(&mut buf))?;
+        let syllable = entry.pinyin().split_whitespace().next()?.to_lowercase();
+        out.extend(
+            syllable
+                .replace("u:", "u")
+                .chars()
+                .filter(char::is_ascii_alphabetic),
+        );
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Co-occurrence counts of Chinese and English phrases that each occur at least `min_freq`
+/// times, keeping pairs that co-occur at least `min_freq` times.
+fn joint_counts(c: &Counts, min_freq: usize) -> HashMap<(u32, u32), usize> {
+    let partial: Vec<HashMap<(u32, u32), usize>> = c
+        .zh_bags
+        .par_iter()
+        .zip(&c.en_bags)
+        .fold(HashMap::new, |mut acc, (zb, eb)| {
+            let en: Vec<&(u32, usize)> = eb
+                .iter()
+                .filter(|(e, _)| c.en.freq[*e as usize] >= min_freq)
+                .collect();
+            for &(z, a) in zb
+                .iter()
+                .filter(|(z, _)| c.zh.freq[*z as usize] >= min_freq)
+            {
+                for &&(e, b) in &en {
+                    *acc.entry((z, e)).or_default() += a.min(b);
+                }
+            }
+            acc
+        })
+        .collect();
+    let mut joint: HashMap<(u32, u32), usize> = HashMap::new();
+    for part in partial {
+        for (k, v) in part {
+            *joint.entry(k).or_default() += v;
+        }
+    }
+    joint.retain(|_, v| *v >= min_freq);
+    joint
+}
+
+/// Scores every co-occurring pair, best first.
+fn pairs(c: &Counts, opts: &ExtractOptions, tokenizer: &Tokenizer) -> Vec<Pair> {
+    let joint = joint_counts(c, opts.min_freq);
+    let zh_ids: HashSet<u32> = joint.keys().map(|&(z, _)| z).collect();
+    let zh_glosses: HashMap<u32, HashSet<String>> = zh_ids
+        .into_par_iter()
+        .map(|z| (z, glosses(&c.zh.keys[z as usize], tokenizer)))
+        .collect();
+    let en_ids: HashSet<u32> = joint.keys().map(|&(_, e)| e).collect();
+    let en_surfaces: HashMap<u32, String> =
+        en_ids.into_iter().map(|e| (e, c.en.surface(e))).collect();
+    let mut out: Vec<Pair> = joint
+        .par_iter()
+        .filter_map(|(&(z, e), &j)| {
+            let (fz, fe) = (c.zh.freq[z as usize], c.en.freq[e as usize]);
+            let dice = 2.0 * j as f64 / (fz + fe) as f64;
+            if dice < opts.min_score * 0.5 {
+                return None;
+            }
+            let (zk, ek) = (&c.zh.keys[z as usize], &c.en.keys[e as usize]);
+            // A phrase jieba never cut so is only a term when it is a name that sounds so.
+            if !c.zh.natural[z as usize] && name_similarity(zk, &en_surfaces[&e]) == 0.0 {
+                return None;
+            }
+            Some(Pair {
+                zh: z,
+                en: e,
+                joint: j,
+                dice,
+                score: dice + prior(zk, &zh_glosses[&z], ek, &en_surfaces[&e]),
+            })
+        })
+        .collect();
+    link::sort(&mut out, c);
+    out
+}
+
+/// References of up to `n` units where both phrases occur, from different documents first.
+fn examples(c: &Counts, units: &[Unit], p: &Pair, n: usize) -> Vec<String> {
+    let hits: Vec<&Unit> = units
+        .iter()
+        .zip(c.zh_bags.iter().zip(&c.en_bags))
+        .filter(|(_, (zb, eb))| has(zb, p.zh) && has(eb, p.en))
+        .map(|(u, _)| u)
+        .collect();
+    let mut picked: Vec<&Unit> = Vec::new();
+    for u in &hits {
+        if picked.len() < n && !picked.iter().any(|q| q.doc == u.doc) {
+            picked.push(u);
+        }
+    }
+    for u in &hits {
+        if picked.len() < n && !picked.iter().any(|q| std::ptr::eq(*q, *u)) {
+            picked.push(u);
+        }
+    }
+    picked.sort_by(|a, b| (&a.doc, a.id).cmp(&(&b.doc, b.id)));
+    picked.iter().map(|u| u.reference()).collect()
+}
+
+/// Extracts term pairs from aligned units, best first.
+pub fn extract(units: &[Unit], opts: &ExtractOptions) -> Vec<Extracted> {
+    let tokenizer = Tokenizer::shared();
+    let counts = Counts::new(units, tokenizer, opts.single_char);
+    let pairs = pairs(&counts, opts, tokenizer);
+    let linked = link::select(&pairs, &counts, opts.min_freq.max(1));
+    let mut out: Vec<Extracted> = linked
+        .iter()
+        .filter(|p| p.dice >= opts.min_score)
+        .map(|p| {
+            let (zk, en) = (&counts.zh.keys[p.zh as usize], counts.en.surface(p.en));
+            Extracted {
+                zh: counts.zh.surface(p.zh),
+                freq: counts.zh.freq[p.zh as usize],
+                joint: p.joint,
+                score: p.dice,
+                examples: examples(&counts, units, p, opts.examples),
+                rank: rank(p.dice, p.joint, termhood(zk), name_similarity(zk, &en)),
+                en,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.rank
+            .total_cmp(&a.rank)
+            .then(b.freq.cmp(&a.freq))
+            .then(a.zh.cmp(&b.zh))
+    });
+    if let Some(n) = opts.top {
+        out.truncate(n);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(id: usize, zh: &str, en: &str) -> Unit {
+        Unit {
+            doc: "d".into(),
+            id,
+            zh: zh.into(),
+            en: en.into(),
+            at: None,
+        }
+    }
+
+    fn sample() -> Vec<Unit> {
+        vec![
+            unit(
+                0,
+                "伯力華工甚多。",
+                "There are many Chinese workers at Khabarovsk.",
+            ),
+            unit(
+                1,
+                "華工已抵伯力。",
+                "The Chinese workers have reached Khabarovsk.",
+            ),
+            unit(2, "伯力領事來電。", "The consul at Khabarovsk telegraphed."),
+            unit(3, "領事發給護照。", "The consul issued passports."),
+            unit(4, "護照未備。", "The passport was not in order."),
+            unit(5, "華工無護照。", "The Chinese workers had no passports."),
+        ]
+    }
+
+    fn find<'a>(terms: &'a [Extracted], zh: &str) -> Option<&'a Extracted> {
+        terms.iter().find(|t| t.zh == zh)
+    }
+
+    #[test]
+    fn recurring_terms_get_the_translators_english() {
+        let terms = extract(&sample(), &ExtractOptions::default());
+        assert_eq!(
+            find(&terms, "伯力").map(|t| t.en.as_str()),
+            Some("Khabarovsk")
+        );
+        assert_eq!(
+            find(&terms, "華工").map(|t| t.en.as_str()),
+            Some("Chinese workers")
+        );
+        assert_eq!(find(&terms, "領事").map(|t| t.en.as_str()), Some("consul"));
+        let passport = find(&terms, "護照").expect("護照");
+        assert_eq!(passport.en.to_lowercase(), "passports");
+        assert_eq!(passport.freq, 3);
+        assert_eq!(passport.examples, ["d#3", "d#4"]);
+    }
+
+    #[test]
+    fn one_english_phrase_goes_to_one_chinese_term() {
+        let terms = extract(&sample(), &ExtractOptions::default());
+        let mut en: Vec<&str> = terms.iter().map(|t| t.en.as_str()).collect();
+        en.sort_unstable();
+        let n = en.len();
+        en.dedup();
+        assert_eq!(en.len(), n, "{terms:?}");
+    }
+
+    #[test]
+    fn min_freq_and_top_limit_the_list() {
+        let opts = ExtractOptions {
+            min_freq: 3,
+            ..ExtractOptions::default()
+        };
+        let terms = extract(&sample(), &opts);
+        assert!(terms.iter().all(|t| t.joint >= 3), "{terms:?}");
+        assert!(find(&terms, "領事").is_none());
+        let top = ExtractOptions {
+            top: Some(1),
+            ..ExtractOptions::default()
+        };
+        assert_eq!(extract(&sample(), &top).len(), 1);
+    }
+
+    #[test]
+    fn comments_carry_frequency_score_and_examples() {
+        let e = Extracted {
+            zh: "伯力".into(),
+            en: "Khabarovsk".into(),
+            freq: 14,
+            joint: 13,
+            score: 0.931,
+            examples: vec!["a#1".into(), "b#2".into()],
+            rank: 1.0,
+        };
+        assert_eq!(e.comment(), "freq 14; score 0.93; e.g. a#1, b#2");
+    }
+
+    #[test]
+    fn names_sound_like_their_pinyin() {
+        assert!(name_similarity("陈清扬", "Chen Qingyang") > 0.95);
+        assert_eq!(name_similarity("陈清扬", "chen qingyang"), 0.0);
+        assert_eq!(name_similarity("韦小宝", "Trinket"), 0.0);
+    }
+}

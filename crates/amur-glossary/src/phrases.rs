@@ -1,0 +1,406 @@
+//! Candidate phrases for term extraction: the Chinese words of a text and runs of up to three
+//! adjacent words, and English runs of up to three content words, each with the key it is
+//! counted under and the surface form it was written in.
+//!
+//! Chinese keys are simplified (so 海蘭泡 and 海兰泡 count together) and surfaces keep the
+//! document's script. English keys are Snowball stems (so "passport" and "passports" count
+//! together) and surfaces keep the original casing. Numbers, punctuation and initials end a
+//! run: no phrase spans them. Function words may sit inside a phrase but never at its edges.
+
+use amur_core::tokenize::{Tokenizer, en_number, is_han, is_stop_word, to_simplified, zh_number};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Longest Chinese phrase, in words.
+pub const MAX_ZH_WORDS: usize = 3;
+/// Longest English phrase, in content words.
+pub const MAX_EN_CONTENT: usize = 3;
+/// Longest English phrase, in words of any kind ("Ministry of Foreign Affairs" is 4).
+const MAX_EN_WORDS: usize = 5;
+
+/// One occurrence of a candidate phrase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    /// What occurrences are counted under: simplified characters, or stems joined by spaces.
+    pub key: String,
+    /// The text as written.
+    pub surface: String,
+    /// Words (Chinese) or content words (English) in the phrase.
+    pub size: usize,
+    /// English only: the phrase starts a sentence, so its capital may not be its own.
+    pub initial: bool,
+    /// Chinese only: a character was taken off an edge word, so jieba did not cut it so.
+    pub trimmed: bool,
+}
+
+/// One Chinese word: simplified for counting, as written for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ZhWord {
+    simplified: String,
+    surface: String,
+}
+
+/// Chinese candidate phrases of a text: n-grams of 1 to [`MAX_ZH_WORDS`] adjacent words
+/// with no function word at either edge. Single-character phrases only with `single_char`.
+///
+/// Jieba's cuts are not always a term's edges (黑河道尹傅家驥 is cut 黑/河道/尹傅/家驥, and
+/// 阿穆爾省長 is cut 阿穆爾/省長), so n-grams of two or more words also come with one
+/// character taken off the first word, the last word, or both (傅家驥, 阿穆爾省).
+pub fn zh_phrases(text: &str, tokenizer: &Tokenizer, single_char: bool) -> Vec<Phrase> {
+    let mut out = Vec::new();
+    for run in zh_runs(text, tokenizer) {
+        for start in 0..run.len() {
+            for end in start + 1..=(start + MAX_ZH_WORDS).min(run.len()) {
+                let words = &run[start..end];
+                out.extend(zh_phrase(words, single_char));
+                if words.len() < 2 {
+                    continue;
+                }
+                for (head, tail) in [(true, false), (false, true), (true, true)] {
+                    if let Some(cut) = trimmed(words, head, tail) {
+                        out.extend(
+                            zh_phrase(&cut, single_char).map(|p| Phrase { trimmed: true, ..p }),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `words` with the first character of the first word and/or the last character of the last
+/// word taken off; `None` when that would empty a word.
+fn trimmed(words: &[ZhWord], head: bool, tail: bool) -> Option<Vec<ZhWord>> {
+    let mut out = words.to_vec();
+    let cut = |w: &mut ZhWord, front: bool| {
+        if w.simplified.chars().count() < 2 {
+            return false;
+        }
+        for s in [&mut w.simplified, &mut w.surface] {
+            let mut chars: Vec<char> = s.chars().collect();
+            if front {
+                chars.remove(0);
+            } else {
+                chars.pop();
+            }
+            *s = chars.into_iter().collect();
+        }
+        true
+    };
+    if head && !cut(out.first_mut()?, true) {
+        return None;
+    }
+    if tail && !cut(out.last_mut()?, false) {
+        return None;
+    }
+    Some(out)
+}
+
+/// The phrase made of `words`, if it may be a term.
+fn zh_phrase(words: &[ZhWord], single_char: bool) -> Option<Phrase> {
+    let (first, last) = (words.first()?, words.last()?);
+    if is_zh_function_word(&first.simplified) || is_zh_function_word(&last.simplified) {
+        return None;
+    }
+    let key: String = words.iter().map(|w| w.simplified.as_str()).collect();
+    if !single_char && key.chars().count() < 2 {
+        return None;
+    }
+    Some(Phrase {
+        key,
+        surface: words.iter().map(|w| w.surface.as_str()).collect(),
+        size: words.len(),
+        initial: false,
+        trimmed: false,
+    })
+}
+
+/// Runs of adjacent usable Chinese words. Jieba cuts each stretch of Han characters; words
+/// it drops (numbers) and words that are numbers with a unit (三月, 八百名) end a run.
+fn zh_runs(text: &str, tokenizer: &Tokenizer) -> Vec<Vec<ZhWord>> {
+    let mut runs = Vec::new();
+    for chunk in han_chunks(text) {
+        let mut run: Vec<ZhWord> = Vec::new();
+        let mut cursor = 0;
+        let joined: String = chunk.simplified.iter().collect();
+        for word in tokenizer.zh(&joined).words {
+            let w: Vec<char> = word.chars().collect();
+            let Some(at) = find_chars(&chunk.simplified, &w, cursor) else {
+                continue;
+            };
+            if at > cursor || is_numeric_word(&word) {
+                runs.push(std::mem::take(&mut run));
+            }
+            cursor = at + w.len();
+            if !is_numeric_word(&word) {
+                run.push(ZhWord {
+                    simplified: word,
+                    surface: chunk.original[at..cursor].iter().collect(),
+                });
+            }
+        }
+        runs.push(run);
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// A maximal stretch of Han characters, simplified and as written, character for character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HanChunk {
+    pub simplified: Vec<char>,
+    pub original: Vec<char>,
+}
+
+/// The stretches of Han characters of a text.
+pub fn han_chunks(text: &str) -> Vec<HanChunk> {
+    text.split(|c: char| !is_han(c))
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            let original: Vec<char> = s.chars().collect();
+            let simplified: Vec<char> = to_simplified(s).chars().collect();
+            // fast2s converts character by character; should it ever not, show simplified.
+            let original = if original.len() == simplified.len() {
+                original
+            } else {
+                simplified.clone()
+            };
+            HanChunk {
+                simplified,
+                original,
+            }
+        })
+        .collect()
+}
+
+/// The first position at or after `from` where `needle` occurs in `hay`.
+fn find_chars(hay: &[char], needle: &[char], from: usize) -> Option<usize> {
+    if needle.is_empty() || from > hay.len() {
+        return None;
+    }
+    (from..=hay.len().saturating_sub(needle.len())).find(|&i| hay[i..].starts_with(needle))
+}
+
+/// A number, possibly with an ordinal prefix or a unit: 三月, 十二日, 第十四, 八百名, 两艘.
+pub fn is_numeric_word(word: &str) -> bool {
+    const PREFIX: &[char] = &['第', '约', '初'];
+    const UNIT: &[char] = &[
+        '年', '月', '日', '号', '时', '点', '分', '名', '艘', '个', '户', '人', '元', '次', '成',
+        '余', '多', '岁', '天', '周', '条', '项', '件', '位', '只', '两', '倍', '里', '米', '万',
+        '亿', '千', '百', '十',
+    ];
+    let core = word.trim_start_matches(PREFIX);
+    let core = core.trim_end_matches(UNIT);
+    if core.is_empty() {
+        // all units and prefixes: only a number if it has a numeral (十, 百, 两 ...)
+        return word.chars().any(|c| "十百千万亿两".contains(c)) && word.chars().count() <= 2;
+    }
+    zh_number(core).is_some()
+}
+
+/// Chinese function words (simplified): pronouns, particles, prepositions, conjunctions,
+/// auxiliaries and the formulae of official prose. They never start or end a term.
+pub fn is_zh_function_word(word: &str) -> bool {
+    ZH_FUNCTION_WORDS.binary_search(&word).is_ok()
+}
+
+/// Sorted (by bytes); checked by a test.
+const ZH_FUNCTION_WORDS: &[&str] = &[
+    "一些", "一切", "一律", "一直", "上", "下", "不", "不是", "与", "且", "个", "为", "为了", "乃",
+    "么", "之", "之中", "之后", "之间", "也", "了", "于", "亦", "仍", "他", "他们", "以", "以上",
+    "以下", "以便", "以前", "以及", "以后", "以来", "们", "但", "但是", "何", "你", "你们", "使",
+    "例如", "依", "便", "俟", "倘", "假如", "其", "其中", "再", "准", "几", "凡", "则", "到", "前",
+    "即", "却", "又", "及", "另", "另外", "只", "只是", "可", "可以", "各", "同", "向", "吗", "否",
+    "呢", "和", "哪", "啊", "因", "因为", "因此", "在", "均", "如", "如下", "如何", "如果", "如此",
+    "它", "对", "对于", "将", "尚", "就", "就是", "已", "已经", "并", "并且", "并非", "很", "得",
+    "惟", "我", "我们", "或", "或者", "所", "所以", "所有", "把", "按照", "据", "故", "无", "既",
+    "时", "是", "有", "本", "来", "根据", "此", "此外", "每", "没有", "然而", "现在", "由", "由于",
+    "的", "着", "而", "而且", "能", "自", "自己", "至", "虽", "虽然", "被", "该", "请", "诸", "谁",
+    "起来", "还", "还是", "还有", "这", "这个", "这么", "这些", "这样", "通过", "那", "那个",
+    "那么", "那些", "那样", "都", "随", "非", "须", "须至",
+];
+
+/// English words that carry no meaning of their own at the edge of a term, beyond the
+/// tokenizer's stop words.
+fn is_en_edge_word(lower: &str) -> bool {
+    const EXTRA: &[&str] = &[
+        "again", "already", "also", "another", "away", "back", "came", "come", "every", "get",
+        "go", "got", "like", "many", "miss", "mr", "mrs", "ms", "said", "say", "says", "several",
+        "still", "there", "told", "well", "went",
+    ];
+    is_stop_word(lower) || EXTRA.contains(&lower) || lower.chars().count() < 2
+}
+
+/// One English word of a run.
+#[derive(Debug, Clone)]
+struct EnWord<'a> {
+    surface: &'a str,
+    stem: String,
+    edge: bool,
+    start: usize,
+    end: usize,
+    initial: bool,
+}
+
+/// English candidate phrases of a text: runs of 1 to [`MAX_EN_CONTENT`] content words (at most
+/// [`MAX_EN_WORDS`] words in all) with content words at both edges.
+pub fn en_phrases(text: &str, tokenizer: &Tokenizer) -> Vec<Phrase> {
+    let mut out = Vec::new();
+    for run in en_runs(text, tokenizer) {
+        for start in 0..run.len() {
+            if run[start].edge {
+                continue;
+            }
+            let mut content = 0;
+            for end in start..(start + MAX_EN_WORDS).min(run.len()) {
+                if !run[end].edge {
+                    content += 1;
+                }
+                if content > MAX_EN_CONTENT {
+                    break;
+                }
+                if !run[end].edge {
+                    out.push(en_phrase(text, &run[start..=end], content));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn en_phrase(text: &str, words: &[EnWord], content: usize) -> Phrase {
+    let (first, last) = (&words[0], &words[words.len() - 1]);
+    Phrase {
+        key: words
+            .iter()
+            .map(|w| w.stem.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        surface: text[first.start..last.end].to_string(),
+        size: content,
+        initial: first.initial,
+        trimmed: false,
+    }
+}
+
+/// Runs of English words between punctuation, numbers and initials. A hyphen or apostrophe
+/// between two words does not end a run ("Governor-General").
+fn en_runs<'a>(text: &'a str, tokenizer: &Tokenizer) -> Vec<Vec<EnWord<'a>>> {
+    let mut runs: Vec<Vec<EnWord>> = vec![Vec::new()];
+    let mut sentence_start = true;
+    for (start, token) in text.split_word_bound_indices() {
+        if token.chars().all(char::is_whitespace) {
+            continue;
+        }
+        let is_word = token.chars().any(char::is_alphanumeric);
+        if !is_word {
+            if !matches!(token, "-" | "'" | "’") {
+                runs.push(Vec::new());
+            }
+            sentence_start |= token.contains(['.', '!', '?', ':']);
+            continue;
+        }
+        let initial = std::mem::replace(&mut sentence_start, false);
+        let is_initials = token.contains('.') || token.chars().count() == 1 && token != "I";
+        if en_number(token).is_some() || token.chars().any(|c| c.is_ascii_digit()) || is_initials {
+            runs.push(Vec::new());
+            continue;
+        }
+        let lower = token.to_lowercase();
+        let word = EnWord {
+            surface: token,
+            stem: tokenizer.stem(&lower),
+            edge: is_en_edge_word(&lower),
+            start,
+            end: start + token.len(),
+            initial,
+        };
+        if let Some(run) = runs.last_mut() {
+            run.push(word);
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs.iter()
+        .map(|r| {
+            r.iter()
+                .filter(|w| !w.surface.is_empty())
+                .cloned()
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(phrases: &[Phrase]) -> Vec<&str> {
+        phrases.iter().map(|p| p.key.as_str()).collect()
+    }
+
+    #[test]
+    fn function_words_are_sorted() {
+        assert!(
+            ZH_FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]),
+            "not sorted"
+        );
+    }
+
+    #[test]
+    fn chinese_phrases_are_simplified_keys_with_traditional_surfaces() {
+        let t = Tokenizer::shared();
+        let p = zh_phrases("駐海蘭泡領事電稱", t, false);
+        let hlp = p.iter().find(|p| p.key == "海兰泡").expect("海兰泡");
+        assert_eq!(hlp.surface, "海蘭泡");
+        assert!(keys(&p).contains(&"海兰泡领事"), "{:?}", keys(&p));
+    }
+
+    #[test]
+    fn numbers_and_punctuation_end_chinese_runs() {
+        let t = Tokenizer::shared();
+        let p = zh_phrases("華工三千五百餘名，護照", t, false);
+        let k = keys(&p);
+        assert!(k.contains(&"华工") && k.contains(&"护照"), "{k:?}");
+        assert!(keys(&zh_phrases("黑河道尹傅家驥", t, false)).contains(&"傅家骥"));
+        assert!(keys(&zh_phrases("阿穆爾省長", t, false)).contains(&"阿穆尔省"));
+        assert!(!k.iter().any(|k| k.contains("三千")), "{k:?}");
+        assert!(
+            !k.iter().any(|k| k.contains("华工") && k.contains("护照")),
+            "{k:?}"
+        );
+        assert!(is_numeric_word("三月") && is_numeric_word("十二日") && is_numeric_word("八百"));
+        assert!(!is_numeric_word("本月") && !is_numeric_word("一律") && !is_numeric_word("华工"));
+    }
+
+    #[test]
+    fn single_characters_only_on_request() {
+        let t = Tokenizer::shared();
+        assert!(!keys(&zh_phrases("電", t, false)).contains(&"电"));
+        assert!(keys(&zh_phrases("電", t, true)).contains(&"电"));
+    }
+
+    #[test]
+    fn english_phrases_have_content_edges_and_keep_casing() {
+        let t = Tokenizer::shared();
+        let p = en_phrases(
+            "The Ministry of Foreign Affairs wrote to V.P. Sokolov, Governor of the Amur oblast, about 3,500 workers.",
+            t,
+        );
+        let surfaces: Vec<&str> = p.iter().map(|p| p.surface.as_str()).collect();
+        for want in [
+            "Ministry of Foreign Affairs",
+            "Sokolov",
+            "Amur oblast",
+            "workers",
+        ] {
+            assert!(surfaces.contains(&want), "{want} not in {surfaces:?}");
+        }
+        for unwanted in ["The Ministry", "Affairs wrote to", "Sokolov, Governor", "P"] {
+            assert!(!surfaces.contains(&unwanted), "{unwanted} in {surfaces:?}");
+        }
+        assert!(keys(&p).contains(&"worker"));
+        assert!(!p.iter().find(|p| p.surface == "Ministry").unwrap().initial);
+        let q = en_phrases("Passports were issued.", t);
+        assert!(q[0].initial);
+    }
+}

@@ -1,0 +1,1239 @@
+//! Batch mode: many document pairs in one run, spread over the cores of a machine and, with
+//! shards, over machines.
+//!
+//! * Pairs come from a directory, matched by name, or from a manifest ([`pairs_from`]); they
+//!   are sorted by name, and a [`Shard`] takes every N-th of them.
+//! * [`run`] aligns pairs in parallel. Each pair leaves, in the output directory, its output
+//!   `NAME.EXT` in the chosen format and, in [`RECORDS`], its record: `NAME.tsv` (its row of
+//!   the summary, also written when the pair failed) and `NAME.tmx` (its translation units).
+//!   The output is written last, so a pair whose output exists has its record; `--resume`
+//!   skips such pairs. Every file is written atomically.
+//! * [`merge`] joins the records of one or more output directories (shards) into
+//!   [`MERGED`], every unit with its document name as `x-document` prop, and [`SUMMARY`].
+//!
+//! Records, not the outputs, feed the merge because they hold what every output format
+//! lacks: the units for the merged TMX whatever the chosen format, and the counts of the summary.
+
+use amur_core::bead::Alignment;
+use amur_core::pipeline::Config;
+use amur_core::text::{self, TextError};
+use amur_formats::document::ReadOptions;
+use amur_formats::pair;
+use amur_tm::export::{self, ExportError, ExportOptions, Format};
+use quick_xml::events::Event;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Instant;
+
+/// Directory (inside the output directory) of the per-pair records.
+pub const RECORDS: &str = ".amur-batch";
+/// File name of the merged TMX.
+pub const MERGED: &str = "merged.tmx";
+/// File name of the summary table.
+pub const SUMMARY: &str = "summary.tsv";
+/// Pair names that would collide with [`MERGED`] or [`SUMMARY`].
+const RESERVED: &[&str] = &["merged", "summary"];
+
+/// Why the pairs could not be listed, or the records not merged.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error(transparent)]
+    Text(#[from] TextError),
+    #[error(transparent)]
+    Format(#[from] amur_formats::FormatError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+    #[error(
+        "{0}: no document pairs found (expected zh/NAME.EXT with en/NAME.EXT, or NAME.zh.EXT with NAME.en.EXT; EXT: txt, docx, odt, html, htm, xhtml, md, markdown)"
+    )]
+    NoPairs(PathBuf),
+    #[error("{path}: line {line}: {why}")]
+    Manifest {
+        path: PathBuf,
+        line: usize,
+        why: String,
+    },
+    #[error("pair name {name:?}: {why}")]
+    BadName { name: String, why: &'static str },
+    #[error("pair {name:?} is listed twice: {first} and {second}")]
+    Duplicate {
+        name: String,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error(
+        "pair {name:?} has two {language} files, {first} and {second}: keep one, or list the pairs in a manifest"
+    )]
+    Ambiguous {
+        name: String,
+        language: &'static str,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error("{0}: no batch records here (is it an output directory of `amur batch`?)")]
+    NoRecords(PathBuf),
+    #[error("{path}: not a record of `amur batch`: {why}")]
+    BadRecord { path: PathBuf, why: String },
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> BatchError + '_ {
+    move |source| BatchError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// One document pair: its name (the stem of its outputs) and its two files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub name: String,
+    pub zh: PathBuf,
+    pub en: PathBuf,
+}
+
+/// The pairs of a batch, sorted by name, and warnings about files that found no partner.
+#[derive(Debug, Default)]
+pub struct Input {
+    pub pairs: Vec<Pair>,
+    pub warnings: Vec<String>,
+}
+
+/// The pairs of `input`: a directory ([`discover`]) or a manifest file ([`read_manifest`]).
+pub fn pairs_from(input: &Path) -> Result<Input, BatchError> {
+    if input.is_dir() {
+        discover(input)
+    } else {
+        Ok(Input {
+            pairs: read_manifest(input)?,
+            warnings: Vec::new(),
+        })
+    }
+}
+
+/// Pairs in a directory, matched by name: `zh/NAME.EXT` with `en/NAME.EXT`, and
+/// `NAME.zh.EXT` with `NAME.en.EXT` (both layouts may be mixed), where EXT is any extension
+/// amur reads ([`amur_formats::EXTENSIONS`]: txt, docx, odt, html, htm, xhtml, md, markdown) and may
+/// differ between the two sides (`zh/001.docx` with `en/001.md`). A file without its partner
+/// is a warning; two files for the same name on one side (`zh/001.txt` and `zh/001.docx`) are
+/// an error naming both; hidden files and other extensions are ignored.
+pub fn discover(dir: &Path) -> Result<Input, BatchError> {
+    let mut sides: [BTreeMap<String, PathBuf>; 2] = Default::default();
+    for (k, (lang, language)) in [("zh", "Chinese"), ("en", "English")]
+        .into_iter()
+        .enumerate()
+    {
+        let sub = dir.join(lang);
+        if sub.is_dir() {
+            for (name, path) in document_files(&sub)? {
+                if let Some(stem) = amur_formats::document_stem(&name) {
+                    insert(&mut sides[k], language, stem, path)?;
+                }
+            }
+        }
+        let suffix = format!(".{lang}");
+        for (name, path) in document_files(dir)? {
+            let stem = amur_formats::document_stem(&name).and_then(|s| s.strip_suffix(&suffix));
+            if let Some(stem) = stem.filter(|s| !s.is_empty()) {
+                insert(&mut sides[k], language, stem, path)?;
+            }
+        }
+    }
+    let [zh, mut en] = sides;
+    let mut input = Input::default();
+    for (name, zh_path) in zh {
+        match en.remove(&name) {
+            Some(en_path) => input.pairs.push(Pair {
+                name,
+                zh: zh_path,
+                en: en_path,
+            }),
+            None => input.warnings.push(format!(
+                "{}: no English file with the same name; skipped",
+                zh_path.display()
+            )),
+        }
+    }
+    input.warnings.extend(en.values().map(|p| {
+        format!(
+            "{}: no Chinese file with the same name; skipped",
+            p.display()
+        )
+    }));
+    if input.pairs.is_empty() {
+        return Err(BatchError::NoPairs(dir.to_path_buf()));
+    }
+    for p in &input.pairs {
+        check_name(&p.name)?;
+    }
+    Ok(input)
+}
+
+/// The files directly in `dir` with an extension amur reads (file name, path), sorted by
+/// name, hidden ones left out.
+fn document_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, BatchError> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io_err(dir))? {
+        let entry = entry.map_err(io_err(dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.')
+            || amur_formats::document_stem(&name).is_none()
+            || !entry.path().is_file()
+        {
+            continue;
+        }
+        out.push((name, entry.path()));
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn insert(
+    side: &mut BTreeMap<String, PathBuf>,
+    language: &'static str,
+    name: &str,
+    path: PathBuf,
+) -> Result<(), BatchError> {
+    if let Some(first) = side.get(name) {
+        return Err(BatchError::Ambiguous {
+            name: name.to_string(),
+            language,
+            first: first.clone(),
+            second: path,
+        });
+    }
+    side.insert(name.to_string(), path);
+    Ok(())
+}
+
+/// Reads a manifest: one pair per line, `zh path<TAB>en path<TAB>name`. The name may be left
+/// out (then it is the Chinese file's name without its extension and `.zh`: `a.zh.docx`
+/// gives `a`); relative paths are relative to the manifest's directory; blank lines and lines
+/// starting with `#` are skipped.
+pub fn read_manifest(path: &Path) -> Result<Vec<Pair>, BatchError> {
+    let text = text::read_file(path)?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    let bad = |line: usize, why: String| BatchError::Manifest {
+        path: path.to_path_buf(),
+        line,
+        why,
+    };
+    let mut pairs: Vec<Pair> = Vec::new();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for (k, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        let (zh, en, name) = match fields[..] {
+            [zh, en] => (zh, en, None),
+            [zh, en, name] => (zh, en, Some(name)),
+            _ => {
+                return Err(bad(
+                    k + 1,
+                    format!(
+                        "expected zh path<TAB>en path<TAB>name, found {} fields",
+                        fields.len()
+                    ),
+                ));
+            }
+        };
+        if zh.is_empty() || en.is_empty() {
+            return Err(bad(k + 1, "a file path is empty".into()));
+        }
+        let zh = base.join(zh);
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => {
+                let file = zh.file_name().map(|f| f.to_string_lossy().into_owned());
+                let file = file.unwrap_or_default();
+                let stem = amur_formats::document_stem(&file).unwrap_or(&file);
+                stem.strip_suffix(".zh").unwrap_or(stem).to_string()
+            }
+        };
+        check_name(&name).map_err(|e| bad(k + 1, e.to_string()))?;
+        if let Some(first) = seen.insert(name.clone(), zh.clone()) {
+            return Err(BatchError::Duplicate {
+                name,
+                first,
+                second: zh,
+            });
+        }
+        pairs.push(Pair {
+            name,
+            zh,
+            en: base.join(en),
+        });
+    }
+    if pairs.is_empty() {
+        return Err(BatchError::NoPairs(path.to_path_buf()));
+    }
+    pairs.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(pairs)
+}
+
+/// A pair name must work as a file name on its own and not collide with the batch's files.
+fn check_name(name: &str) -> Result<(), BatchError> {
+    let why = if name.is_empty() {
+        Some("empty")
+    } else if name.starts_with('.') {
+        Some("may not start with a dot")
+    } else if name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+        Some("may not contain a slash or a control character")
+    } else if RESERVED.contains(&name) {
+        Some("reserved for the merged outputs (merged.tmx, summary.tsv)")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => Err(BatchError::BadName {
+            name: name.to_string(),
+            why,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A deterministic share of the pairs for one machine: shard `k` of `n` (1-based) takes the
+/// pairs whose index in name order, modulo `n`, is `k - 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub k: usize,
+    pub n: usize,
+}
+
+impl Shard {
+    /// The items of this shard, in their order.
+    pub fn select<T>(&self, items: Vec<T>) -> Vec<T> {
+        items
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % self.n == self.k - 1)
+            .map(|(_, x)| x)
+            .collect()
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    /// Parses `K/N` with 1 ≤ K ≤ N.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("{s:?}: expected K/N with 1 ≤ K ≤ N, e.g. 2/8");
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        let (k, n): (usize, usize) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
+        if k == 0 || k > n {
+            return Err(bad());
+        }
+        Ok(Shard { k, n })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.k, self.n)
+    }
+}
+
+/// How to run the pairs of a batch.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub outdir: PathBuf,
+    pub format: Format,
+    /// How to read the Chinese and the English file of every pair.
+    pub zh_read: ReadOptions,
+    pub en_read: ReadOptions,
+    pub config: Config,
+    /// Template of every pair's export options; the Chinese language code and the document
+    /// name are set per pair.
+    pub export: ExportOptions,
+    /// Skip pairs whose output exists.
+    pub resume: bool,
+}
+
+impl Options {
+    /// Where the output of pair `name` goes.
+    pub fn output(&self, name: &str) -> PathBuf {
+        self.outdir.join(format!("{name}.{}", self.format.name()))
+    }
+}
+
+/// What became of one pair.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Aligned now; its row of the summary.
+    Aligned(Row),
+    /// Its output was there already (`--resume`).
+    Skipped,
+    /// It could not be aligned or written; the reason.
+    Failed(String),
+}
+
+/// Aligns `pairs` in parallel (rayon, on the current thread pool) and writes their outputs
+/// and records; `done` is called as each pair finishes. One pair failing does not stop the
+/// others. Fails only when the output directory cannot be created.
+pub fn run(
+    pairs: &[Pair],
+    opts: &Options,
+    done: &(dyn Fn(&Pair, &Outcome) + Sync),
+) -> Result<Vec<Outcome>, BatchError> {
+    let records = opts.outdir.join(RECORDS);
+    std::fs::create_dir_all(&records).map_err(io_err(&records))?;
+    Ok(pairs
+        .par_iter()
+        .map(|p| {
+            let outcome = run_pair(p, opts);
+            done(p, &outcome);
+            outcome
+        })
+        .collect())
+}
+
+/// Aligns one pair and writes its record and output (skipped when resuming and the output
+/// exists). A failure is recorded too, so that the summary names it.
+pub fn run_pair(pair: &Pair, opts: &Options) -> Outcome {
+    let output = opts.output(&pair.name);
+    if opts.resume && output.exists() {
+        return Outcome::Skipped;
+    }
+    let started = Instant::now();
+    match align_and_write(pair, opts, &output, started) {
+        Ok(row) => Outcome::Aligned(row),
+        Err(err) => {
+            let err = err.to_string();
+            let records = opts.outdir.join(RECORDS);
+            // Best effort: a stale unit record must not reach the merged TMX, and the summary
+            // should name the failure. Neither can hide the failure itself, reported here.
+            let _ = std::fs::remove_file(records.join(format!("{}.tmx", pair.name)));
+            let row = Row::failed(&pair.name, &err, started.elapsed().as_secs_f64());
+            let _ = write_record_row(&records, &row);
+            Outcome::Failed(err)
+        }
+    }
+}
+
+fn align_and_write(
+    pair: &Pair,
+    opts: &Options,
+    output: &Path,
+    started: Instant,
+) -> Result<Row, BatchError> {
+    let al = pair::align_files(
+        &pair.zh,
+        &pair.en,
+        &opts.zh_read,
+        &opts.en_read,
+        &opts.config,
+    )?
+    .alignment;
+    let export_opts = ExportOptions {
+        src_lang: amur_core::report::zh_lang_code(&al).to_string(),
+        doc_name: Some(pair.name.clone()),
+        ..opts.export.clone()
+    };
+    let records = opts.outdir.join(RECORDS);
+    export::write_file(&records.join(format!("{}.tmx", pair.name)), |w| {
+        export::write(&al, Format::Tmx, &export_opts, w)
+    })?;
+    let row = Row::of(
+        &pair.name,
+        &al,
+        amur_core::report::lexical_lift(&al, &opts.config),
+        &export_opts.src_lang,
+        started.elapsed().as_secs_f64(),
+    );
+    write_record_row(&records, &row)?;
+    export::write_file(output, |w| export::write(&al, opts.format, &export_opts, w))?;
+    Ok(row)
+}
+
+fn write_record_row(records: &Path, row: &Row) -> Result<(), BatchError> {
+    let path = records.join(format!("{}.tsv", row.name));
+    export::write_file(&path, |w| {
+        writeln!(w, "{}", Row::HEADER)?;
+        writeln!(w, "{}", row.to_tsv())
+    })?;
+    Ok(())
+}
+
+/// State of a pair in the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Failed,
+    /// In the batch but without a record: not run yet (another shard?), or its output was
+    /// written by something else than `amur batch`.
+    Missing,
+}
+
+impl Status {
+    fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Failed => "failed",
+            Status::Missing => "missing",
+        }
+    }
+}
+
+/// Bead types with a column of their own in the summary; the rest count as "other".
+pub const KINDS: [&str; 5] = ["1-1", "1-2", "2-1", "1-0", "0-1"];
+
+/// One row of the summary: a pair, or the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub name: String,
+    pub status: Status,
+    /// TMX code of the Chinese side ("zh-CN", "zh-TW"); empty when the pair failed.
+    pub zh_lang: String,
+    pub zh_sentences: usize,
+    pub en_sentences: usize,
+    /// Beads of the types [`KINDS`], then all others.
+    pub beads: [usize; 6],
+    /// Mean confidence over beads with both sides (see [`Alignment::mean_confidence`]).
+    pub mean_confidence: f64,
+    /// Dictionary matches of the aligned beads over random pairings ([`amur_core::report::lexical_lift`]).
+    pub lift: Option<f64>,
+    pub seconds: f64,
+    pub error: String,
+}
+
+impl Row {
+    const HEADER: &str = "name\tstatus\tzh_lang\tzh_sentences\ten_sentences\tbeads\t1-1\t1-2\t2-1\t1-0\t0-1\tother\tmean_confidence\tlexical_lift\tlooks_unrelated\tseconds\terror";
+
+    fn empty(name: &str, status: Status) -> Row {
+        Row {
+            name: name.to_string(),
+            status,
+            zh_lang: String::new(),
+            zh_sentences: 0,
+            en_sentences: 0,
+            beads: [0; 6],
+            mean_confidence: 0.0,
+            lift: None,
+            seconds: 0.0,
+            error: String::new(),
+        }
+    }
+
+    fn failed(name: &str, error: &str, seconds: f64) -> Row {
+        Row {
+            error: error.to_string(),
+            seconds,
+            ..Row::empty(name, Status::Failed)
+        }
+    }
+
+    /// The row of an aligned pair.
+    pub fn of(name: &str, al: &Alignment, lift: Option<f64>, zh_lang: &str, seconds: f64) -> Row {
+        let mut beads = [0; 6];
+        for (kind, n) in amur_core::report::bead_counts(al) {
+            let k = KINDS.iter().position(|&x| x == kind).unwrap_or(5);
+            beads[k] += n;
+        }
+        Row {
+            zh_lang: zh_lang.to_string(),
+            zh_sentences: al.zh.len(),
+            en_sentences: al.en.len(),
+            beads,
+            mean_confidence: al.mean_confidence(),
+            lift,
+            seconds,
+            ..Row::empty(name, Status::Ok)
+        }
+    }
+
+    /// All beads.
+    pub fn bead_total(&self) -> usize {
+        self.beads.iter().sum()
+    }
+
+    /// Beads with both sides, over which the mean confidence is taken.
+    fn full_beads(&self) -> usize {
+        self.bead_total() - self.beads[3] - self.beads[4]
+    }
+
+    pub fn sentences(&self) -> usize {
+        self.zh_sentences + self.en_sentences
+    }
+
+    pub fn looks_unrelated(&self) -> bool {
+        self.status == Status::Ok
+            && amur_core::report::looks_unrelated(
+                self.mean_confidence,
+                self.lift,
+                self.full_beads(),
+            )
+    }
+
+    fn to_tsv(&self) -> String {
+        let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+        let mut cells = vec![
+            clean(&self.name),
+            self.status.name().to_string(),
+            self.zh_lang.clone(),
+            self.zh_sentences.to_string(),
+            self.en_sentences.to_string(),
+            self.bead_total().to_string(),
+        ];
+        cells.extend(self.beads.iter().map(usize::to_string));
+        cells.extend([
+            format!("{:.4}", self.mean_confidence),
+            self.lift.map_or(String::new(), |l| format!("{l:.2}")),
+            if self.looks_unrelated() { "yes" } else { "" }.to_string(),
+            format!("{:.2}", self.seconds),
+            clean(&self.error),
+        ]);
+        cells.join("\t")
+    }
+
+    fn from_tsv(line: &str) -> Result<Row, String> {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() != Row::HEADER.split('\t').count() {
+            return Err(format!(
+                "expected {} columns, found {}",
+                Row::HEADER.split('\t').count(),
+                f.len()
+            ));
+        }
+        let num = |i: usize| -> Result<usize, String> {
+            f[i].parse()
+                .map_err(|_| format!("column {}: {:?} is not a count", i + 1, f[i]))
+        };
+        let real = |i: usize| -> Result<f64, String> {
+            f[i].parse()
+                .map_err(|_| format!("column {}: {:?} is not a number", i + 1, f[i]))
+        };
+        let status = match f[1] {
+            "ok" => Status::Ok,
+            "failed" => Status::Failed,
+            other => return Err(format!("unknown status {other:?}")),
+        };
+        let mut beads = [0; 6];
+        for (k, b) in beads.iter_mut().enumerate() {
+            *b = num(6 + k)?;
+        }
+        Ok(Row {
+            name: f[0].to_string(),
+            status,
+            zh_lang: f[2].to_string(),
+            zh_sentences: num(3)?,
+            en_sentences: num(4)?,
+            beads,
+            mean_confidence: real(12)?,
+            lift: if f[13].is_empty() {
+                None
+            } else {
+                Some(real(13)?)
+            },
+            seconds: real(15)?,
+            error: f[16].to_string(),
+        })
+    }
+}
+
+/// The summary of a batch: one row per pair, in name order.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub rows: Vec<Row>,
+    /// Units in the merged TMX (when one was written).
+    pub merged_units: Option<usize>,
+}
+
+impl Summary {
+    /// The total over all pairs (mean confidence weighted by beads with both sides).
+    pub fn total(&self) -> Row {
+        let mut t = Row::empty("total", Status::Ok);
+        let mut weighted = 0.0;
+        for r in &self.rows {
+            t.zh_sentences += r.zh_sentences;
+            t.en_sentences += r.en_sentences;
+            for k in 0..6 {
+                t.beads[k] += r.beads[k];
+            }
+            t.seconds += r.seconds;
+            weighted += r.mean_confidence * r.full_beads() as f64;
+        }
+        if t.full_beads() > 0 {
+            t.mean_confidence = weighted / t.full_beads() as f64;
+        }
+        t
+    }
+
+    pub fn with_status(&self, status: Status) -> Vec<&Row> {
+        self.rows.iter().filter(|r| r.status == status).collect()
+    }
+
+    pub fn unrelated(&self) -> Vec<&Row> {
+        self.rows.iter().filter(|r| r.looks_unrelated()).collect()
+    }
+
+    /// `summary.tsv`: a header, one row per pair, and the total (status `total`).
+    pub fn to_tsv(&self) -> String {
+        let mut out = format!("{}\n", Row::HEADER);
+        for r in &self.rows {
+            out.push_str(&r.to_tsv());
+            out.push('\n');
+        }
+        let total = self.total().to_tsv();
+        // The total's status column says what the row is; its "looks unrelated" cell is empty.
+        let mut cells: Vec<&str> = total.split('\t').collect();
+        cells[1] = "total";
+        cells[13] = "";
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+        out
+    }
+
+    /// The table printed at the end of a batch.
+    pub fn to_text(&self) -> String {
+        let t = self.total();
+        let names = |rows: &[&Row]| {
+            let mut list: Vec<&str> = rows.iter().take(10).map(|r| r.name.as_str()).collect();
+            if rows.len() > 10 {
+                list.push("…");
+            }
+            list.join(", ")
+        };
+        let (ok, failed, missing) = (
+            self.with_status(Status::Ok),
+            self.with_status(Status::Failed),
+            self.with_status(Status::Missing),
+        );
+        let mut kinds: Vec<String> = KINDS
+            .iter()
+            .zip(t.beads)
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        kinds.push(format!("other {}", t.beads[5]));
+        let mut lines = vec![
+            format!(
+                "pairs           {} ({} aligned, {} failed{})",
+                self.rows.len(),
+                ok.len(),
+                failed.len(),
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} missing", missing.len())
+                }
+            ),
+            format!(
+                "sentences       {} zh / {} en",
+                t.zh_sentences, t.en_sentences
+            ),
+            format!("beads           {} ({})", t.bead_total(), kinds.join(", ")),
+            format!("mean confidence {:.2}", t.mean_confidence),
+        ];
+        let unrelated = self.unrelated();
+        lines.push(format!(
+            "look unrelated  {}{}",
+            unrelated.len(),
+            if unrelated.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (lexical lift < {} or mean confidence < {}): {}",
+                    amur_core::report::UNRELATED_LIFT,
+                    amur_core::report::UNRELATED_CONFIDENCE,
+                    names(&unrelated)
+                )
+            }
+        ));
+        if !failed.is_empty() {
+            lines.push(format!("failed          {}", names(&failed)));
+        }
+        if !missing.is_empty() {
+            lines.push(format!("missing         {}", names(&missing)));
+        }
+        if let Some(units) = self.merged_units {
+            lines.push(format!("merged units    {units}"));
+        }
+        lines.join("\n")
+    }
+}
+
+/// Records gathered from output directories.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub summary: Summary,
+    /// Records ignored, and why.
+    pub warnings: Vec<String>,
+    /// Pair name → the record directory its record was taken from.
+    sources: BTreeMap<String, PathBuf>,
+}
+
+/// The records of one or more output directories, by pair name. With `names`, exactly those
+/// pairs, a pair without a record being [`Status::Missing`]; without, every record found
+/// (a name recorded in two directories is taken from the first, with a warning).
+pub fn collect(dirs: &[PathBuf], names: Option<&[String]>) -> Result<Collected, BatchError> {
+    let mut found: BTreeMap<String, (Row, PathBuf)> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    for dir in dirs {
+        let records = dir.join(RECORDS);
+        if !records.is_dir() {
+            if names.is_some() {
+                continue; // nothing has run there yet: every pair is missing
+            }
+            return Err(BatchError::NoRecords(dir.clone()));
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&records)
+            .map_err(io_err(&records))?
+            .map(|e| e.map(|e| e.path()).map_err(io_err(&records)))
+            .collect::<Result<_, _>>()?;
+        files.retain(|p| p.extension().is_some_and(|e| e == "tsv"));
+        files.sort();
+        for path in files {
+            let row = read_record_row(&path)?;
+            if let Some((_, first)) = found.get(&row.name) {
+                warnings.push(format!(
+                    "{}: pair {} was recorded in {} already; this record is ignored",
+                    path.display(),
+                    row.name,
+                    first.display()
+                ));
+                continue;
+            }
+            found.insert(row.name.clone(), (row, records.clone()));
+        }
+    }
+    let rows = match names {
+        Some(names) => names
+            .iter()
+            .map(|n| match found.get(n) {
+                Some((row, _)) => row.clone(),
+                None => Row::empty(n, Status::Missing),
+            })
+            .collect(),
+        None => found.values().map(|(row, _)| row.clone()).collect(),
+    };
+    Ok(Collected {
+        summary: Summary {
+            rows,
+            merged_units: None,
+        },
+        warnings,
+        sources: found.into_iter().map(|(n, (_, dir))| (n, dir)).collect(),
+    })
+}
+
+fn read_record_row(path: &Path) -> Result<Row, BatchError> {
+    let bad = |why: String| BatchError::BadRecord {
+        path: path.to_path_buf(),
+        why,
+    };
+    let text = std::fs::read_to_string(path).map_err(io_err(path))?;
+    let mut lines = text.lines();
+    if lines.next() != Some(Row::HEADER) {
+        return Err(bad("unexpected header".into()));
+    }
+    let row = Row::from_tsv(lines.next().unwrap_or_default()).map_err(bad)?;
+    if path.file_stem().is_some_and(|s| s != row.name.as_str()) {
+        return Err(bad(format!("it names pair {:?}", row.name)));
+    }
+    Ok(row)
+}
+
+/// Merges records into `out`: [`MERGED`] with the units of every pair that aligned, in name
+/// order, and [`SUMMARY`]. `dirs` and `names` as in [`collect`]. `template` gives the merged
+/// header (the source language is the pairs' Chinese code, or `*all*` when they differ).
+pub fn merge(
+    dirs: &[PathBuf],
+    names: Option<&[String]>,
+    out: &Path,
+    template: &ExportOptions,
+) -> Result<Collected, BatchError> {
+    let mut collected = collect(dirs, names)?;
+    let summary = &mut collected.summary;
+    let parts: Vec<PathBuf> = summary
+        .rows
+        .iter()
+        .filter(|r| r.status == Status::Ok)
+        .filter_map(|r| {
+            let dir = collected.sources.get(&r.name)?;
+            Some(dir.join(format!("{}.tmx", r.name)))
+        })
+        .collect();
+    let langs: BTreeSet<&str> = summary
+        .rows
+        .iter()
+        .filter(|r| r.status == Status::Ok)
+        .map(|r| r.zh_lang.as_str())
+        .collect();
+    let header_opts = ExportOptions {
+        src_lang: match langs.len() {
+            1 => langs.into_iter().next().unwrap_or("zh-CN").to_string(),
+            0 => template.src_lang.clone(),
+            _ => "*all*".to_string(), // TMX: units differ in their source language
+        },
+        doc_name: None,
+        ..template.clone()
+    };
+    std::fs::create_dir_all(out).map_err(io_err(out))?;
+    let mut units = 0;
+    export::write_file(&out.join(MERGED), |w| {
+        units = write_merged(&parts, &header_opts, w)?;
+        Ok(())
+    })?;
+    summary.merged_units = Some(units);
+    let tsv = summary.to_tsv();
+    export::write_file(&out.join(SUMMARY), |w| w.write_all(tsv.as_bytes()))?;
+    Ok(collected)
+}
+
+/// Writes one TMX with the header of an empty export under `opts` and the units of every part,
+/// copied byte for byte. Returns the number of units.
+fn write_merged(parts: &[PathBuf], opts: &ExportOptions, w: &mut dyn Write) -> io::Result<usize> {
+    let mut empty = Vec::new();
+    export::write(&Alignment::default(), Format::Tmx, opts, &mut empty)?;
+    let empty = String::from_utf8(empty).map_err(io::Error::other)?;
+    let (head, _, _) = split_tmx(&empty).map_err(io::Error::other)?;
+    w.write_all(head.as_bytes())?;
+    w.write_all(b"<body>")?;
+    let mut count = 0;
+    for path in parts {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let (_, units, n) = split_tmx(&text).map_err(|e| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{}: {e}", path.display()),
+            )
+        })?;
+        if n > 0 {
+            w.write_all(b"\n    ")?;
+            w.write_all(units.as_bytes())?;
+        }
+        count += n;
+    }
+    w.write_all(b"\n  </body>\n</tmx>\n")?;
+    Ok(count)
+}
+
+/// Splits a TMX document: the text before `<body>`, the text inside it (trimmed) and the
+/// number of `<tu>` in it.
+fn split_tmx(text: &str) -> Result<(&str, &str, usize), String> {
+    let mut reader = quick_xml::Reader::from_str(text);
+    let (mut head, mut inner) = (None, None);
+    let mut depth = 0usize;
+    let mut body_depth = None;
+    let mut count = 0;
+    loop {
+        let before = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| e.to_string())?;
+        let after = reader.buffer_position() as usize;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                if e.name().0 == "body" && body_depth.is_none() {
+                    body_depth = Some(depth);
+                    head = Some(before);
+                    inner = Some((after, after));
+                } else if e.name().0 == "tu" && body_depth == Some(depth - 1) {
+                    count += 1;
+                }
+            }
+            Event::End(e) => {
+                if e.name().0 == "body" && body_depth == Some(depth) {
+                    if let Some((start, _)) = inner {
+                        inner = Some((start, before));
+                    }
+                    body_depth = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Event::Empty(e) => {
+                if e.name().0 == "body" && head.is_none() {
+                    head = Some(before);
+                    inner = Some((after, after));
+                } else if e.name().0 == "tu" && body_depth == Some(depth) {
+                    count += 1;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    match (head, inner) {
+        (Some(h), Some((s, e))) => Ok((&text[..h], text[s..e].trim(), count)),
+        _ => Err("no <body> element".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use amur_core::bead::{Bead, Sentence};
+
+    #[test]
+    fn shards_split_pairs_by_index_modulo_n() {
+        let s: Shard = "2/3".parse().unwrap();
+        assert_eq!(s, Shard { k: 2, n: 3 });
+        assert_eq!(s.select((0..8).collect()), vec![1, 4, 7]);
+        let all: Vec<i32> = (1..=3)
+            .flat_map(|k| Shard { k, n: 3 }.select((0..8).collect()))
+            .collect();
+        assert_eq!(all.len(), 8);
+        for bad in ["0/2", "3/2", "1", "a/b", "1/0"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+        assert_eq!(s.to_string(), "2/3");
+    }
+
+    #[test]
+    fn directories_match_pairs_by_name_in_both_layouts() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("zh")).unwrap();
+        std::fs::create_dir_all(d.join("en")).unwrap();
+        for f in [
+            "zh/001.txt",
+            "en/001.txt",
+            "zh/002.txt",
+            "en/003.txt",
+            "004.zh.txt",
+            "004.en.txt",
+            "notes.txt",
+            "en/.hidden.txt",
+        ] {
+            std::fs::write(d.join(f), "x\n").unwrap();
+        }
+        let input = discover(d).unwrap();
+        let names: Vec<&str> = input.pairs.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["001", "004"]);
+        assert_eq!(input.pairs[1].zh, d.join("004.zh.txt"));
+        assert_eq!(input.warnings.len(), 2, "{:?}", input.warnings);
+        assert!(input.warnings[0].contains("002.txt"));
+
+        std::fs::write(d.join("001.zh.txt"), "x\n").unwrap();
+        let err = discover(d).unwrap_err();
+        assert!(matches!(err, BatchError::Ambiguous { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("two Chinese files") && msg.contains("001.zh.txt"),
+            "{msg}"
+        );
+        let empty = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            discover(empty.path()),
+            Err(BatchError::NoPairs(_))
+        ));
+    }
+
+    #[test]
+    fn directories_match_pairs_whatever_the_extensions() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("zh")).unwrap();
+        std::fs::create_dir_all(d.join("en")).unwrap();
+        for f in [
+            "zh/001.html",
+            "en/001.md",
+            "002.zh.docx",
+            "002.en.ODT",
+            "zh/003.htm",
+            "en/003.txt",
+            "zh/004.pdf",
+            "en/004.txt",
+            "005.zh.markdown",
+            "005.en.xhtml",
+            "zh/.006.docx",
+            "en/006.docx",
+            "en/.zh",
+            ".zh.txt",
+        ] {
+            std::fs::write(d.join(f), "x\n").unwrap();
+        }
+        let input = discover(d).unwrap();
+        let got: Vec<(&str, PathBuf, PathBuf)> = input
+            .pairs
+            .iter()
+            .map(|p| (p.name.as_str(), p.zh.clone(), p.en.clone()))
+            .collect();
+        let want = |n, zh: &str, en: &str| (n, d.join(zh), d.join(en));
+        assert_eq!(
+            got,
+            [
+                want("001", "zh/001.html", "en/001.md"),
+                want("002", "002.zh.docx", "002.en.ODT"),
+                want("003", "zh/003.htm", "en/003.txt"),
+                want("005", "005.zh.markdown", "005.en.xhtml"),
+            ]
+        );
+        // zh/004.pdf is not a document amur reads; its English file has no partner.
+        assert_eq!(input.warnings.len(), 2, "{:?}", input.warnings);
+        assert!(
+            input.warnings[0].contains("004.txt"),
+            "{:?}",
+            input.warnings
+        );
+        assert!(
+            input.warnings[1].contains("006.docx"),
+            "{:?}",
+            input.warnings
+        );
+
+        std::fs::write(d.join("en/002.txt"), "x\n").unwrap();
+        let msg = discover(d).unwrap_err().to_string();
+        assert!(
+            msg.contains("two English files")
+                && msg.contains("002.en.ODT")
+                && msg.contains("en/002.txt"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn manifests_resolve_paths_and_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("list.tsv");
+        std::fs::write(
+            &m,
+            "# zh\ten\tname\n\nb/zh.txt\tb/en.txt\tbeta\n/abs/a.zh.txt\t/abs/a-en.txt\nc.zh.docx\tc.en.md\n",
+        )
+        .unwrap();
+        let pairs = read_manifest(&m).unwrap();
+        assert_eq!(pairs.len(), 3);
+        assert_eq!(pairs[0].name, "a");
+        assert_eq!(pairs[2].name, "c");
+        assert_eq!(pairs[0].zh, PathBuf::from("/abs/a.zh.txt"));
+        assert_eq!(pairs[1].name, "beta");
+        assert_eq!(pairs[1].en, dir.path().join("b/en.txt"));
+
+        for (text, want) in [
+            ("a.txt\n", "line 1"),
+            ("a.txt\tb.txt\tmerged\n", "reserved"),
+            ("a.txt\tb.txt\tx/y\n", "slash"),
+            ("a.txt\tb.txt\tx\nc.txt\td.txt\tx\n", "listed twice"),
+        ] {
+            std::fs::write(&m, text).unwrap();
+            let err = read_manifest(&m).unwrap_err().to_string();
+            assert!(err.contains(want), "{text:?}: {err}");
+        }
+    }
+
+    fn s(t: &str) -> Sentence {
+        Sentence {
+            text: t.into(),
+            paragraph: 0,
+        }
+    }
+
+    #[test]
+    fn rows_round_trip_and_totals_weigh_confidence_by_beads() {
+        let al = Alignment {
+            zh: vec![s("甲。"), s("乙。"), s("丙。"), s("丁。")],
+            en: vec![s("A."), s("B."), s("C.")],
+            beads: vec![
+                Bead {
+                    zh: 0..1,
+                    en: 0..2,
+                    confidence: 0.75,
+                },
+                Bead {
+                    zh: 1..3,
+                    en: 2..3,
+                    confidence: 0.25,
+                },
+                Bead {
+                    zh: 3..4,
+                    en: 3..3,
+                    confidence: 0.0,
+                },
+            ],
+        };
+        let row = Row::of("a", &al, Some(7.25), "zh-CN", 1.5);
+        assert_eq!(row.beads, [0, 1, 1, 1, 0, 0]);
+        assert_eq!(row.mean_confidence, 0.5);
+        assert_eq!(Row::from_tsv(&row.to_tsv()).unwrap(), row);
+        let failed = Row::failed("b", "a.txt: not\tUTF-8", 0.1);
+        let back = Row::from_tsv(&failed.to_tsv()).unwrap();
+        assert_eq!(back.error, "a.txt: not UTF-8");
+
+        let mut one = Row::of("c", &al, None, "zh-TW", 1.0);
+        one.beads = [5, 0, 0, 0, 0, 0];
+        one.mean_confidence = 0.2;
+        let summary = Summary {
+            rows: vec![row, failed, one],
+            merged_units: Some(6),
+        };
+        let t = summary.total();
+        assert_eq!(t.bead_total(), 8);
+        // (0.5 × 2 + 0.2 × 5) / 7: the 1-0 bead is left out.
+        assert!((t.mean_confidence - 2.0 / 7.0).abs() < 1e-9);
+        assert_eq!(summary.unrelated().len(), 1);
+        let tsv = summary.to_tsv();
+        assert_eq!(tsv.lines().count(), 5);
+        assert!(tsv.lines().last().unwrap().starts_with("total\ttotal\t"));
+        let text = summary.to_text();
+        assert!(text.contains("3 (2 aligned, 1 failed)"), "{text}");
+        assert!(
+            text.contains("look unrelated  1 (lexical lift < 3 or mean confidence < 0.3): c"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn merged_tmx_keeps_every_unit_and_one_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let al = Alignment {
+            zh: vec![s("甲。"), s("乙。")],
+            en: vec![s("A & B."), s("C.")],
+            beads: vec![
+                Bead {
+                    zh: 0..1,
+                    en: 0..1,
+                    confidence: 0.9,
+                },
+                Bead {
+                    zh: 1..2,
+                    en: 1..2,
+                    confidence: 0.7,
+                },
+            ],
+        };
+        let mut parts = Vec::new();
+        for name in ["a", "b"] {
+            let opts = ExportOptions {
+                doc_name: Some(name.into()),
+                ..ExportOptions::default()
+            };
+            let p = dir.path().join(format!("{name}.tmx"));
+            export::write_file(&p, |w| export::write(&al, Format::Tmx, &opts, w)).unwrap();
+            parts.push(p);
+        }
+        let empty = Alignment::default();
+        let p = dir.path().join("empty.tmx");
+        export::write_file(&p, |w| {
+            export::write(&empty, Format::Tmx, &ExportOptions::default(), w)
+        })
+        .unwrap();
+        parts.push(p);
+        let mut out = Vec::new();
+        let opts = ExportOptions {
+            src_lang: "*all*".into(),
+            ..ExportOptions::default()
+        };
+        assert_eq!(write_merged(&parts, &opts, &mut out).unwrap(), 4);
+        let text = String::from_utf8(out).unwrap();
+        let (_, units, n) = split_tmx(&text).unwrap();
+        assert_eq!(n, 4);
+        assert_eq!(text.matches("<header").count(), 1);
+        assert!(text.contains(r#"srclang="*all*""#));
+        assert_eq!(
+            units.matches(r#"<prop type="x-document">b</prop>"#).count(),
+            2
+        );
+        assert!(text.contains("A &amp; B."));
+        let mut reader = quick_xml::Reader::from_str(&text);
+        while !matches!(reader.read_event().unwrap(), Event::Eof) {}
+    }
+}

@@ -1,0 +1,203 @@
+//! `amur align`: the whole pipeline for one document pair.
+
+use super::{ReadOpts, refuse_overwriting_input, same_destination};
+use amur_core::glossary::Glossary;
+use amur_core::pipeline::Config;
+use amur_formats::pair;
+use amur_glossary::extract::{self, ExtractOptions};
+use amur_glossary::units;
+use amur_tm::export::{self, ExportOptions, Format, TmxUnits};
+use amur_tm::glossary_formats::GlossaryFormat;
+use amur_tm::review;
+use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The Chinese document (UTF-8 text, .docx, .odt, .html or .md).
+    zh: PathBuf,
+    /// Its English translation (UTF-8 text, .docx, .odt, .html or .md).
+    en: PathBuf,
+    /// Where to write the result; `-` for standard output. The format follows the extension
+    /// (.tmx .tsv .json .align) unless --format says otherwise.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Output format: tmx, tsv, json or align.
+    #[arg(long)]
+    format: Option<Format>,
+    /// A glossary whose terms steer the alignment, TSV (chinese<TAB>english[<TAB>comment]),
+    /// CSV or TBX by extension; repeatable.
+    #[arg(long)]
+    glossary: Vec<PathBuf>,
+    /// TMX language code of the Chinese side [default: zh-CN, or zh-TW for traditional text].
+    #[arg(long)]
+    src_lang: Option<String>,
+    /// TMX language code of the English side.
+    #[arg(long, default_value = "en-US")]
+    tgt_lang: String,
+    /// Write English as the TMX source and Chinese as the target (English → Chinese memories).
+    #[arg(long)]
+    en_source: bool,
+    /// TMX units: one per bead, or split m-m beads into sentence pairs so that more units are
+    /// 100% matches in CAT tools that segment by sentence.
+    #[arg(long, value_enum, default_value = "bead")]
+    tmx_units: Units,
+    /// Also write a review page (one self-contained HTML file) in which to check and correct
+    /// the beads and save the corrected TMX and JSON.
+    #[arg(long, value_name = "FILE")]
+    review: Option<PathBuf>,
+    /// Also find the recurring terms of this pair and their renderings, and write them here
+    /// (TSV, CSV or TBX by extension); `amur glossary extract` does the same on several pairs.
+    #[arg(long, value_name = "FILE")]
+    terms: Option<PathBuf>,
+    #[command(flatten)]
+    read: ReadOpts,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum Units {
+    Bead,
+    Sentence,
+}
+
+pub fn run(args: &Args) -> Result<()> {
+    let started = Instant::now();
+    let to_stdout = args.output.as_os_str() == "-";
+    let format = match args.format {
+        Some(f) => f,
+        None if to_stdout => Format::Align,
+        None => Format::from_path(&args.output).with_context(|| {
+            format!(
+                "{}: cannot tell the format from the extension; use --format tmx|tsv|json|align",
+                args.output.display()
+            )
+        })?,
+    };
+    // Every file the command reads; none of its outputs may be one of them.
+    let mut inputs = vec![args.zh.as_path(), args.en.as_path()];
+    inputs.extend(args.glossary.iter().map(PathBuf::as_path));
+    if !to_stdout {
+        refuse_overwriting_input(&args.output, &inputs)?;
+    }
+    if let Some(page) = &args.review {
+        if same_destination(page, &args.output) {
+            bail!(
+                "{}: the review page and the output are the same file",
+                page.display()
+            );
+        }
+        refuse_overwriting_input(page, &inputs)?;
+    }
+    let terms_format = match &args.terms {
+        Some(path) => {
+            if same_destination(path, &args.output)
+                || args
+                    .review
+                    .as_deref()
+                    .is_some_and(|r| same_destination(path, r))
+            {
+                bail!(
+                    "{}: the term list and another output are the same file",
+                    path.display()
+                );
+            }
+            refuse_overwriting_input(path, &inputs)?;
+            Some(GlossaryFormat::from_path(path).with_context(|| {
+                format!(
+                    "{}: cannot tell the term list format from the extension (.tsv .csv .tbx)",
+                    path.display()
+                )
+            })?)
+        }
+        None => None,
+    };
+    let mut glossary = Glossary::default();
+    for path in &args.glossary {
+        glossary.extend(amur_tm::glossary_formats::read(path)?);
+    }
+    let config = Config {
+        glossary,
+        ..Config::default()
+    };
+    let pair::Aligned { alignment, notes } = pair::align_files(
+        &args.zh,
+        &args.en,
+        &args.read.document_options(0),
+        &args.read.document_options(1),
+        &config,
+    )?;
+    if !args.quiet {
+        for note in &notes {
+            eprintln!("amur: note: {note}");
+        }
+    }
+
+    let opts = ExportOptions {
+        src_lang: args
+            .src_lang
+            .clone()
+            .unwrap_or_else(|| amur_core::report::zh_lang_code(&alignment).into()),
+        tgt_lang: args.tgt_lang.clone(),
+        en_source: args.en_source,
+        units: match args.tmx_units {
+            Units::Bead => TmxUnits::Bead,
+            Units::Sentence => TmxUnits::Sentence,
+        },
+        doc_name: args
+            .zh
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+        ..ExportOptions::default()
+    };
+    if to_stdout {
+        let mut out = std::io::stdout().lock();
+        export::write(&alignment, format, &opts, &mut out).or_else(ignore_broken_pipe)?;
+    } else {
+        export::write_file(&args.output, |w| {
+            export::write(&alignment, format, &opts, w)
+        })?;
+    }
+    if let Some(page) = &args.review {
+        let name = if to_stdout { &args.zh } else { &args.output };
+        let page_opts = review::PageOptions {
+            export: opts.clone(),
+            name: super::review::download_name(name),
+        };
+        let rev = review::Review::from(alignment.clone());
+        export::write_file(page, |w| review::write_html(&rev, &page_opts, w))?;
+    }
+    if let (Some(path), Some(format)) = (&args.terms, terms_format) {
+        let name = units::doc_name(&args.zh, Some(&args.en));
+        let units = units::from_alignment(&name, &alignment);
+        let terms = extract::to_glossary(&extract::extract(&units, &ExtractOptions::default()));
+        export::write_file(path, |w| {
+            amur_tm::glossary_formats::write(&terms, format, w)
+        })?;
+        if !args.quiet {
+            eprintln!("{} terms written to {}", terms.terms.len(), path.display());
+        }
+    }
+    if !args.quiet {
+        eprintln!(
+            "{}",
+            amur_core::report::summary(&alignment, started.elapsed().as_secs_f64())
+        );
+        let lift = amur_core::report::lexical_lift(&alignment, &config);
+        for warning in amur_core::report::warnings(&alignment, lift) {
+            eprintln!("amur: warning: {warning}");
+        }
+    }
+    Ok(())
+}
+
+fn ignore_broken_pipe(err: std::io::Error) -> std::io::Result<()> {
+    if err.kind() == std::io::ErrorKind::BrokenPipe {
+        Ok(())
+    } else {
+        Err(err)
+    }
+}

@@ -1,0 +1,595 @@
+//! Runs `amur batch` on small pair directories built from the bundled samples: parallel
+//! runs, a failing pair, resume, shards and their merge, manifests, pairs of docx, odt, html
+//! and md files.
+
+mod common;
+
+use common::{docx_of, html_of, md_of, odt_of};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn amur(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amur"))
+        .args(args)
+        .output()
+        .expect("run amur")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn sample(name: &str, side: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../corpora")
+        .join(name)
+        .join(side)
+}
+
+const SAMPLES: &[&str] = &["telegrams-1917", "minutes-1918", "report-modern"];
+
+/// A directory `zh/NNN.txt` + `en/NNN.txt` with the samples as pairs 001…, repeated to make
+/// `count` pairs.
+fn pair_dir(root: &Path, count: usize) -> PathBuf {
+    let dir = root.join("in");
+    for side in ["zh", "en"] {
+        std::fs::create_dir_all(dir.join(side)).unwrap();
+        for k in 0..count {
+            let from = sample(SAMPLES[k % SAMPLES.len()], &format!("{side}.txt"));
+            std::fs::copy(from, dir.join(side).join(format!("{:03}.txt", k + 1))).unwrap();
+        }
+    }
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// `<tu>` elements of a TMX file.
+fn units(path: &Path) -> usize {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .matches("<tu ")
+        .count()
+}
+
+/// Rows of summary.tsv (without header and total) as (name, status).
+fn summary_rows(dir: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(dir.join("summary.tsv")).unwrap();
+    let mut lines = text.lines();
+    assert!(lines.next().unwrap().starts_with("name\tstatus\t"));
+    let mut rows = first_two_columns(lines);
+    rows.retain(|(_, status)| status != "total");
+    rows
+}
+
+/// The first two tab-separated fields of each line.
+fn first_two_columns<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_directory_of_pairs_runs_in_parallel_into_outputs_merged_tmx_and_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 5);
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--jobs", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut per_pair = 0;
+    for k in 1..=5 {
+        let tmx = out.join(format!("{k:03}.tmx"));
+        assert!(tmx.is_file(), "{} missing", tmx.display());
+        per_pair += units(&tmx);
+    }
+    let merged = out.join("merged.tmx");
+    assert_eq!(units(&merged), per_pair);
+    let text = std::fs::read_to_string(&merged).unwrap();
+    assert_eq!(text.matches("<header").count(), 1);
+    assert_eq!(
+        text.matches(r#"<prop type="x-document">"#).count(),
+        per_pair,
+        "every unit names its document"
+    );
+    assert!(text.contains(r#"<prop type="x-document">004</prop>"#));
+    // The samples mix traditional and simplified Chinese: the header says so.
+    assert!(text.contains(r#"srclang="*all*""#));
+    let mut reader = quick_xml::Reader::from_str(&text);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("merged.tmx is not well-formed: {e}"),
+        }
+    }
+    let rows = summary_rows(&out);
+    assert_eq!(rows.len(), 5);
+    assert!(rows.iter().all(|(_, status)| status == "ok"), "{rows:?}");
+    let printed = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        printed.contains("pairs           5 (5 aligned, 0 failed)"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains(&format!("merged units    {per_pair}")),
+        "{printed}"
+    );
+}
+
+#[test]
+fn a_failing_pair_is_reported_and_the_others_are_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    std::fs::write(
+        input.join("zh/002.txt"),
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\n",
+    )
+    .unwrap();
+    std::fs::write(input.join("zh/004.txt"), "\n").unwrap();
+    std::fs::copy(sample("report-modern", "en.txt"), input.join("en/004.txt")).unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&input), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("002") && err.contains("binary"), "{err}");
+    assert!(err.contains("004.txt") && err.contains("empty"), "{err}");
+    assert!(out.join("001.tmx").is_file() && out.join("003.tmx").is_file());
+    assert!(!out.join("002.tmx").exists() && !out.join("004.tmx").exists());
+    assert_eq!(
+        units(&out.join("merged.tmx")),
+        units(&out.join("001.tmx")) + units(&out.join("003.tmx"))
+    );
+    let rows = summary_rows(&out);
+    let status: Vec<&str> = rows.iter().map(|(_, st)| st.as_str()).collect();
+    assert_eq!(status, ["ok", "failed", "ok", "failed"]);
+}
+
+#[test]
+fn resume_skips_pairs_whose_output_exists() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    let out = tmp.path().join("out");
+    assert!(amur(&["batch", s(&input), "-o", s(&out)]).status.success());
+    let units_before = units(&out.join("merged.tmx"));
+    // A kept output must not be touched; a removed one is made again.
+    std::fs::write(out.join("001.tmx"), "kept\n").unwrap();
+    std::fs::remove_file(out.join("002.tmx")).unwrap();
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--resume"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.join("001.tmx")).unwrap(),
+        "kept\n"
+    );
+    assert!(units(&out.join("002.tmx")) > 0);
+    assert!(
+        stderr(&o).contains("1 of 3 pairs aligned, 2 skipped"),
+        "{}",
+        stderr(&o)
+    );
+    // The skipped pairs' units still reach the merged TMX, from their records.
+    assert_eq!(units(&out.join("merged.tmx")), units_before);
+}
+
+#[test]
+fn shards_and_their_merge_give_what_one_run_gives() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 5);
+    let single = tmp.path().join("single");
+    assert!(
+        amur(&["batch", s(&input), "-o", s(&single)])
+            .status
+            .success()
+    );
+    let want = units(&single.join("merged.tmx"));
+
+    // Two machines writing to one shared directory, then --merge-only.
+    let shared = tmp.path().join("shared");
+    for k in ["1/2", "2/2"] {
+        let o = amur(&["batch", s(&input), "-o", s(&shared), "--shard", k]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            !shared.join("merged.tmx").exists(),
+            "a shard writes no merge"
+        );
+    }
+    let tmx: Vec<String> = std::fs::read_dir(&shared)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmx"))
+        .collect();
+    assert_eq!(tmx.len(), 5, "{tmx:?}");
+    let o = amur(&["batch", s(&input), "-o", s(&shared), "--merge-only"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(units(&shared.join("merged.tmx")), want);
+
+    // Two machines with their own directories, then `batch merge`.
+    let (a, b, joined) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("joined"),
+    );
+    assert!(
+        amur(&["batch", s(&input), "-o", s(&a), "--shard", "1/2"])
+            .status
+            .success()
+    );
+    // Shard 1/2 takes pairs 1, 3, 5 (indices 0, 2, 4 in name order).
+    assert!(a.join("003.tmx").exists() && !a.join("002.tmx").exists());
+    // Until shard 2 has run, --merge-only reports its pairs missing.
+    let o = amur(&["batch", s(&input), "-o", s(&a), "--merge-only"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("missing         002, 004"));
+    assert!(
+        amur(&["batch", s(&input), "-o", s(&b), "--shard", "2/2"])
+            .status
+            .success()
+    );
+    let o = amur(&["batch", "merge", s(&a), s(&b), "-o", s(&joined)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(units(&joined.join("merged.tmx")), want);
+    assert_eq!(summary_rows(&joined), summary_rows(&single));
+}
+
+#[test]
+fn a_manifest_names_the_pairs_and_the_format_is_chosen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = tmp.path().join("pairs.tsv");
+    std::fs::write(
+        &manifest,
+        format!(
+            "# zh\ten\tname\n{}\t{}\ttelegrams\n{}\t{}\treport\n",
+            s(&sample("telegrams-1917", "zh.txt")),
+            s(&sample("telegrams-1917", "en.txt")),
+            s(&sample("report-modern", "zh.txt")),
+            s(&sample("report-modern", "en.txt")),
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&manifest), "-o", s(&out), "--format", "tsv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let tsv = std::fs::read_to_string(out.join("telegrams.tsv")).unwrap();
+    assert!(tsv.starts_with("zh\ten\tconfidence\tbead\n"));
+    assert!(out.join("report.tsv").is_file());
+    let merged = std::fs::read_to_string(out.join("merged.tmx")).unwrap();
+    assert!(merged.contains(r#"<prop type="x-document">report</prop>"#));
+    let names: Vec<String> = summary_rows(&out).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["report", "telegrams"]);
+}
+
+#[test]
+fn presegmented_input_is_taken_line_by_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("a.zh.txt"), "第一句。第二句。\n第三句。\n").unwrap();
+    std::fs::write(input.join("a.en.txt"), "One. Two.\nThree.\n").unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--presegmented",
+        "--format",
+        "align",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let align = std::fs::read_to_string(out.join("a.align")).unwrap();
+    assert_eq!(align, "[0]:[0]\n[1]:[1]\n");
+}
+
+#[test]
+fn bad_shards_and_missing_inputs_are_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 1);
+    let out = tmp.path().join("out");
+    assert_eq!(
+        amur(&["batch", s(&input), "-o", s(&out), "--shard", "3/2"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let o = amur(&["batch", s(&tmp.path().join("none")), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("none"), "{}", stderr(&o));
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let o = amur(&["batch", s(&empty), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no document pairs"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_pair_of_unrelated_documents_is_flagged_in_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    // 002 gets another sample's English.
+    std::fs::copy(
+        sample(SAMPLES[2], "en.txt"),
+        input.join("en").join("002.txt"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&input), "-o", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(out.join("summary.tsv")).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let flagged: Vec<(&str, &str)> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .filter(|f| f[1] == "ok")
+        .map(|f| (f[0], f[col("looks_unrelated")]))
+        .collect();
+    assert_eq!(
+        flagged,
+        [("001", ""), ("002", "yes"), ("003", "")],
+        "{text}"
+    );
+    let printed = String::from_utf8(o.stdout).unwrap();
+    assert!(printed.contains("look unrelated  1 ("), "{printed}");
+}
+
+/// The beads of a JSON output without their confidences, which vary a little from run to run.
+fn beads_of(path: &Path) -> Value {
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    for b in v["beads"].as_array_mut().unwrap() {
+        b.as_object_mut().unwrap().remove("confidence");
+    }
+    v
+}
+
+#[test]
+fn pairs_of_any_readable_format_are_matched_by_name_and_align_as_the_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let paragraphs = |side: &str| {
+        let text = std::fs::read_to_string(sample("report-modern", side)).unwrap();
+        let joiner = if side.starts_with("zh") { "" } else { " " };
+        amur_core::text::paragraphs(&text, joiner)
+    };
+    let (zh, en) = (paragraphs("zh.txt"), paragraphs("en.txt"));
+
+    // The text pair, once.
+    let text_dir = tmp.path().join("text");
+    for side in ["zh", "en"] {
+        std::fs::create_dir_all(text_dir.join(side)).unwrap();
+        std::fs::copy(
+            sample("report-modern", &format!("{side}.txt")),
+            text_dir.join(side).join("001.txt"),
+        )
+        .unwrap();
+    }
+    let text_out = tmp.path().join("text-out");
+    let o = amur(&[
+        "batch",
+        s(&text_dir),
+        "-o",
+        s(&text_out),
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let expected = beads_of(&text_out.join("001.json"));
+    assert!(!expected["beads"].as_array().unwrap().is_empty());
+
+    // The same pair in other formats, in both layouts, the extensions differing per side.
+    let docs = tmp.path().join("docs");
+    std::fs::create_dir_all(docs.join("zh")).unwrap();
+    std::fs::create_dir_all(docs.join("en")).unwrap();
+    for (name, bytes) in [
+        ("zh/001.html", html_of(&zh)),
+        ("en/001.md", md_of(&en)),
+        ("002.zh.docx", docx_of(&zh)),
+        ("002.en.odt", odt_of(&en, "")),
+        ("zh/003.md", md_of(&zh)),
+        ("en/003.htm", html_of(&en)),
+        ("004.zh.odt", odt_of(&zh, "")),
+        ("004.en.DOCX", docx_of(&en)),
+        ("notes.pdf", b"%PDF-1.4".to_vec()),
+    ] {
+        std::fs::write(docs.join(name), bytes).unwrap();
+    }
+    let out = tmp.path().join("docs-out");
+    let o = amur(&["batch", s(&docs), "-o", s(&out), "--format", "json", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).is_empty(),
+        "no warnings expected: {}",
+        stderr(&o)
+    );
+    let rows = summary_rows(&out);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    for (name, status) in &rows {
+        assert_eq!(status, "ok", "{name}");
+        assert_eq!(
+            beads_of(&out.join(format!("{name}.json"))),
+            expected,
+            "pair {name} aligns differently from the text files"
+        );
+    }
+
+    // Two files with one name on a side: an error naming both, nothing aligned.
+    std::fs::write(docs.join("zh/002.txt"), "第一句。\n").unwrap();
+    let again = tmp.path().join("again");
+    let o = amur(&["batch", s(&docs), "-o", s(&again)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("two Chinese files") && err.contains("002.zh.docx") && err.contains("002.txt"),
+        "{err}"
+    );
+    assert!(!again.join("summary.tsv").exists());
+}
+
+/// Term pairs (zh, en) of a TSV term list.
+fn term_pairs(path: &Path) -> Vec<(String, String)> {
+    first_two_columns(std::fs::read_to_string(path).unwrap().lines())
+}
+
+#[test]
+fn terms_come_from_every_recorded_pair_of_the_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    let out = tmp.path().join("out");
+    let terms = tmp.path().join("terms.tsv");
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--terms", s(&terms)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&terms).unwrap();
+    let pairs = term_pairs(&terms);
+    // 宋宗淵 occurs once in each sample: no single pair has it twice, the corpus has it 3 times.
+    for want in [("宋宗淵", "Song Zongyuan"), ("海蘭泡", "Blagoveshchensk")] {
+        assert!(
+            pairs.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} not in\n{text}"
+        );
+    }
+    // Examples point into merged.tmx, from different pairs first.
+    assert!(text.contains("e.g. merged.tmx:"), "{text}");
+    // The same as `amur glossary extract` on merged.tmx.
+    let again = tmp.path().join("again.tsv");
+    let o = amur(&[
+        "glossary",
+        "extract",
+        s(&out.join("merged.tmx")),
+        "-q",
+        "-o",
+        s(&again),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+
+    // Resumed pairs count too: nothing is aligned again, the terms are the same.
+    std::fs::remove_file(&terms).unwrap();
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--resume",
+        "--terms",
+        s(&terms),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 of 3 pairs aligned, 3 skipped"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&terms).unwrap(), text);
+
+    // Shards: the terms come with the merge (--merge-only or `batch merge`).
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--shard",
+        "1/2",
+        "--terms",
+        s(&terms),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let shared = tmp.path().join("shared");
+    for k in ["1/2", "2/2"] {
+        let o = amur(&["batch", s(&input), "-o", s(&shared), "--shard", k, "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let merged_terms = tmp.path().join("merged-terms.tsv");
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&shared),
+        "--merge-only",
+        "--terms",
+        s(&merged_terms),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(term_pairs(&merged_terms), pairs);
+    let tbx = tmp.path().join("terms.tbx");
+    let o = amur(&[
+        "batch",
+        "merge",
+        s(&shared),
+        "-o",
+        s(&tmp.path().join("m")),
+        "--terms",
+        s(&tbx),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&tbx)
+            .unwrap()
+            .contains("Song Zongyuan")
+    );
+}
+
+#[test]
+fn batch_terms_never_overwrite_an_input_or_an_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 2);
+    let out = tmp.path().join("out");
+    let zh = input.join("zh/001.txt");
+    let before = std::fs::read(&zh).unwrap();
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--terms", s(&zh)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("001.txt: the output would overwrite an input file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&zh).unwrap(), before);
+    assert!(!out.exists(), "nothing is aligned before the check");
+
+    // Nor a file the batch writes itself.
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--terms",
+        s(&out.join("summary.tsv")),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("an output of the batch"),
+        "{}",
+        stderr(&o)
+    );
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--format",
+        "tsv",
+        "--terms",
+        s(&out.join("002.tsv")),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // An unknown term list format is refused before any work.
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--terms",
+        s(&tmp.path().join("t.xlsx")),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("t.xlsx: cannot tell the term list format"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+}

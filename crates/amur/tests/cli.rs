@@ -1,0 +1,329 @@
+//! Runs the `amur` binary as a user would: align the bundled samples, write every format,
+//! and check the error paths.
+
+mod common;
+
+use amur::eval;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn amur(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amur"))
+        .args(args)
+        .output()
+        .expect("run amur")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn sample(name: &str, side: &str) -> String {
+    root()
+        .join("corpora")
+        .join(name)
+        .join(side)
+        .to_string_lossy()
+        .into_owned()
+}
+
+const SAMPLES: &[&str] = &["telegrams-1917", "minutes-1918", "report-modern"];
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn samples_align_close_to_their_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in SAMPLES {
+        let out = dir.path().join(format!("{name}.align"));
+        let o = amur(&[
+            "align",
+            &sample(name, "zh.txt"),
+            &sample(name, "en.txt"),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("beads"),
+            "summary missing: {}",
+            stderr(&o)
+        );
+        let gold = eval::read_align(&root().join("corpora").join(name).join("gold.align")).unwrap();
+        let test = eval::read_align(&out).unwrap();
+        let s = eval::score(&[(gold, test)]);
+        assert!(s.f1_strict >= 0.9, "{name}: strict F1 {:.3}", s.f1_strict);
+        assert!(s.f1_lax >= 0.99, "{name}: lax F1 {:.3}", s.f1_lax);
+    }
+}
+
+#[test]
+fn tmx_output_is_well_formed_with_one_unit_per_full_bead() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmx = dir.path().join("out.tmx");
+    let align = dir.path().join("out.align");
+    let (zh, en) = (
+        sample("telegrams-1917", "zh.txt"),
+        sample("telegrams-1917", "en.txt"),
+    );
+    assert!(
+        amur(&["align", &zh, &en, "-o", tmx.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        amur(&["align", &zh, &en, "-o", align.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let text = std::fs::read_to_string(&tmx).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut tus = 0;
+    loop {
+        match reader.read_event().expect("the TMX is well-formed XML") {
+            quick_xml::events::Event::Start(e) if e.name().0 == "tu" => tus += 1,
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    let beads = eval::read_align(&align).unwrap();
+    let full = beads
+        .iter()
+        .filter(|(z, e)| !z.is_empty() && !e.is_empty())
+        .count();
+    assert_eq!(tus, full);
+    assert!(
+        text.contains(r#"srclang="zh-TW""#),
+        "traditional text gets zh-TW"
+    );
+    assert!(text.contains("伯力") && text.contains("Khabarovsk"));
+}
+
+#[test]
+fn tsv_and_json_outputs_carry_text_and_confidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("out.tsv");
+    let json = dir.path().join("out.json");
+    let (zh, en) = (
+        sample("report-modern", "zh.txt"),
+        sample("report-modern", "en.txt"),
+    );
+    assert!(
+        amur(&["align", &zh, &en, "-o", tsv.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        amur(&["align", &zh, &en, "-o", json.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let tsv = std::fs::read_to_string(&tsv).unwrap();
+    let rows: Vec<Vec<&str>> = tsv
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert!(rows.len() >= 20);
+    for r in &rows {
+        assert_eq!(r.len(), 4);
+        let c: f64 = r[2].parse().unwrap();
+        assert!((0.0..=1.0).contains(&c));
+    }
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["zh_sentences"], 26);
+    assert!(v["beads"].as_array().unwrap().len() == rows.len());
+}
+
+#[test]
+fn segment_prints_one_sentence_per_line() {
+    let o = amur(&["segment", &sample("minutes-1918", "en.txt"), "--lang", "en"]);
+    assert!(o.status.success());
+    let lines = String::from_utf8(o.stdout).unwrap();
+    assert_eq!(lines.lines().count(), 50);
+    assert!(
+        lines.lines().any(|l| l.contains("I.N. Shishlov")),
+        "initials must not split"
+    );
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let o = amur(&[
+        "align",
+        "no-such-zh.txt",
+        &sample("report-modern", "en.txt"),
+        "-o",
+        "/tmp/amur-never.tmx",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no-such-zh.txt"), "{}", stderr(&o));
+}
+
+#[test]
+fn non_utf8_and_empty_inputs_are_named_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let gbk = dir.path().join("gbk.txt");
+    std::fs::write(&gbk, b"\xd6\xd0\xce\xc4\xa1\xa3\n").unwrap();
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let out = dir.path().join("out.tmx");
+    let en = sample("report-modern", "en.txt");
+    // GBK is detected and decoded now (tests/robustness_cli.rs); named as UTF-8 it is an error.
+    let o = amur(&[
+        "align",
+        gbk.to_str().unwrap(),
+        &en,
+        "-o",
+        out.to_str().unwrap(),
+        "--encoding",
+        "utf-8",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("gbk.txt")
+            && stderr(&o).contains("UTF-8")
+            && stderr(&o).contains("line 1"),
+        "{}",
+        stderr(&o)
+    );
+    let o = amur(&[
+        "align",
+        empty.to_str().unwrap(),
+        &en,
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("empty.txt") && stderr(&o).contains("empty"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "no output after an error");
+}
+
+#[test]
+fn an_unwritable_output_fails_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("missing-dir").join("out.tmx");
+    let o = amur(&[
+        "align",
+        &sample("report-modern", "zh.txt"),
+        &sample("report-modern", "en.txt"),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("out.tmx"), "{}", stderr(&o));
+    assert!(!out.exists());
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().count() == 0,
+        "no temp file left"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn devices_are_written_in_place_and_symlinks_stay_links() {
+    use common::{char_device, is_char_device};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (zh, en) = (
+        sample("report-modern", "zh.txt"),
+        sample("report-modern", "en.txt"),
+    );
+    let align_to = |out: &std::path::Path| {
+        amur(&[
+            "align",
+            &zh,
+            &en,
+            "-o",
+            out.to_str().unwrap(),
+            "--format",
+            "tmx",
+            "-q",
+        ])
+    };
+    if let Some(null) = char_device(d, "null", 1, 3) {
+        let o = align_to(&null);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(is_char_device(&null), "{} was replaced", null.display());
+    }
+    if let Some(full) = char_device(d, "full", 1, 7) {
+        let o = align_to(&full);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert!(
+            err.contains(full.to_str().unwrap())
+                && err.matches("No space left on device").count() == 1,
+            "{err}"
+        );
+        assert!(is_char_device(&full), "{} was replaced", full.display());
+    }
+
+    // A symlink stays a symlink; the file it points to gets the output.
+    std::fs::create_dir(d.join("real")).unwrap();
+    let target = d.join("real").join("out.tmx");
+    std::fs::write(&target, "old").unwrap();
+    let link = d.join("link.tmx");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = align_to(&link);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let tmx = std::fs::read_to_string(&target).unwrap();
+    assert!(tmx.starts_with("<?xml") && tmx.contains("<tu"), "{tmx}");
+    assert_eq!(
+        std::fs::read_dir(d.join("real")).unwrap().count(),
+        1,
+        "no temp file left"
+    );
+}
+
+#[test]
+fn the_output_may_not_overwrite_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let zh = dir.path().join("zh.txt");
+    std::fs::copy(sample("report-modern", "zh.txt"), &zh).unwrap();
+    let before = std::fs::read(&zh).unwrap();
+    let o = amur(&[
+        "align",
+        zh.to_str().unwrap(),
+        &sample("report-modern", "en.txt"),
+        "-o",
+        zh.to_str().unwrap(),
+        "--format",
+        "tsv",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(&zh).unwrap(), before);
+}
+
+#[test]
+fn bad_usage_exits_with_2() {
+    assert_eq!(amur(&["align"]).status.code(), Some(2));
+}
+
+/// Quality gate on the shared evaluation data, when it is beside the project.
+#[test]
+fn mac_dev_strict_f1_is_at_least_0_80() {
+    let corpus = root().join("../shared/eval/mac-dev");
+    if !corpus.join("gold").is_dir() {
+        eprintln!("skipped: {} not found", corpus.display());
+        return;
+    }
+    let o = amur(&["eval", "--run", corpus.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let total = text.lines().find(|l| l.starts_with("total")).unwrap();
+    let f1: f64 = total.split_whitespace().nth(5).unwrap().parse().unwrap();
+    assert!(f1 >= 0.80, "mac-dev strict F1 {f1}\n{text}");
+}
