@@ -343,6 +343,138 @@ impl fmt::Display for Shard {
     }
 }
 
+/// The environment variable that gives the number of shards of a Kubernetes Indexed Job
+/// (Kubernetes passes each pod its index, `JOB_COMPLETION_INDEX`, but not the count).
+pub const SHARD_COUNT_VAR: &str = "AMUR_SHARD_COUNT";
+
+/// Why `--shard auto` found no shard in the environment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShardEnvError {
+    #[error(
+        "no scheduler environment: neither a Slurm array task (SLURM_ARRAY_TASK_ID) nor a \
+         Kubernetes Indexed Job (JOB_COMPLETION_INDEX) is set; give --shard K/N"
+    )]
+    None,
+    #[error(
+        "both SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX are set: cannot tell which \
+         scheduler runs this task; give --shard K/N"
+    )]
+    Both,
+    #[error("{var}={value:?}: not a whole number")]
+    NotANumber { var: &'static str, value: String },
+    #[error("{0} is set but not {1}: {2}")]
+    Missing(&'static str, &'static str, &'static str),
+    #[error(
+        "Slurm array task {id} does not fit the array {min}-{max}:{step} of {count} tasks (a \
+         list such as --array=1,5,6 has no shard numbering): use a range, or --shard K/N"
+    )]
+    Irregular {
+        id: u64,
+        min: u64,
+        max: u64,
+        step: u64,
+        count: u64,
+    },
+    #[error("JOB_COMPLETION_INDEX={index} is not below {SHARD_COUNT_VAR}={count}")]
+    IndexTooLarge { index: u64, count: u64 },
+    #[error("{SHARD_COUNT_VAR}=0: the number of shards must be at least 1")]
+    ZeroCount,
+}
+
+impl Shard {
+    /// The shard of this task, from the scheduler's environment, read through `var` (e.g.
+    /// `|name| std::env::var(name).ok()`):
+    ///
+    /// * a Slurm job array task: task `SLURM_ARRAY_TASK_ID` of the range `SLURM_ARRAY_TASK_MIN`
+    ///   to `SLURM_ARRAY_TASK_MAX` by `SLURM_ARRAY_TASK_STEP` (1 if unset) is shard
+    ///   `(id − min) / step + 1` of `SLURM_ARRAY_TASK_COUNT` (or, without it, of the range's
+    ///   length), so `--array=0-15` and `--array=1-16` both give shards 1/16 … 16/16. An array
+    ///   given as a list that is not such a range (`--array=1,5,6`) is refused;
+    /// * a Kubernetes Indexed Job pod: `JOB_COMPLETION_INDEX` (from 0) + 1 of
+    ///   [`SHARD_COUNT_VAR`], which the Job's spec sets to its `completions`.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Shard, ShardEnvError> {
+        let num = |name: &'static str| -> Result<Option<u64>, ShardEnvError> {
+            match var(name) {
+                None => Ok(None),
+                Some(value) => match value.trim().parse() {
+                    Ok(n) => Ok(Some(n)),
+                    Err(_) => Err(ShardEnvError::NotANumber { var: name, value }),
+                },
+            }
+        };
+        match (num("SLURM_ARRAY_TASK_ID")?, num("JOB_COMPLETION_INDEX")?) {
+            (None, None) => Err(ShardEnvError::None),
+            (Some(_), Some(_)) => Err(ShardEnvError::Both),
+            (Some(id), None) => slurm_shard(
+                id,
+                num("SLURM_ARRAY_TASK_MIN")?,
+                num("SLURM_ARRAY_TASK_MAX")?,
+                num("SLURM_ARRAY_TASK_STEP")?,
+                num("SLURM_ARRAY_TASK_COUNT")?,
+            ),
+            (None, Some(index)) => {
+                let count = num(SHARD_COUNT_VAR)?.ok_or(ShardEnvError::Missing(
+                    "JOB_COMPLETION_INDEX",
+                    SHARD_COUNT_VAR,
+                    "set it in the Job's env to its completions",
+                ))?;
+                match count {
+                    0 => Err(ShardEnvError::ZeroCount),
+                    c if index >= c => Err(ShardEnvError::IndexTooLarge { index, count }),
+                    c => Ok(Shard {
+                        k: to_usize(index + 1),
+                        n: to_usize(c),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// Shard of Slurm array task `id`, given the array's variables (see [`Shard::from_env`]).
+fn slurm_shard(
+    id: u64,
+    min: Option<u64>,
+    max: Option<u64>,
+    step: Option<u64>,
+    count: Option<u64>,
+) -> Result<Shard, ShardEnvError> {
+    let (Some(min), Some(max)) = (min, max) else {
+        return Err(ShardEnvError::Missing(
+            "SLURM_ARRAY_TASK_ID",
+            "SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_MAX",
+            "give --shard K/N",
+        ));
+    };
+    let step = step.unwrap_or(1).max(1);
+    let span = max.checked_sub(min);
+    let count = count.or(span.map(|s| s / step + 1)).unwrap_or(0);
+    let irregular = ShardEnvError::Irregular {
+        id,
+        min,
+        max,
+        step,
+        count,
+    };
+    // The tasks are min, min + step, …, max: exactly `count` of them, `id` one of them.
+    let regular = span.is_some_and(|s| s % step == 0 && s / step + 1 == count)
+        && id >= min
+        && id <= max
+        && (id - min) % step == 0;
+    if !regular {
+        return Err(irregular);
+    }
+    Ok(Shard {
+        k: to_usize((id - min) / step + 1),
+        n: to_usize(count),
+    })
+}
+
+/// Task numbers fit in `usize` on every platform amur runs on (64-bit); saturate otherwise.
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
 /// How to run the pairs of a batch.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -986,6 +1118,145 @@ mod tests {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
         assert_eq!(s.to_string(), "2/3");
+    }
+
+    /// `Shard::from_env` over the given variables only.
+    fn shard_of(vars: &[(&str, &str)]) -> Result<Shard, ShardEnvError> {
+        Shard::from_env(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
+    /// The variables Slurm sets in task `id` of `--array=min-max:step`.
+    fn slurm(id: u64, min: u64, max: u64, step: u64) -> Result<Shard, ShardEnvError> {
+        let count = (max - min) / step + 1;
+        let (id, min, max, step, count) = (
+            id.to_string(),
+            min.to_string(),
+            max.to_string(),
+            step.to_string(),
+            count.to_string(),
+        );
+        shard_of(&[
+            ("SLURM_JOB_ID", "77"),
+            ("SLURM_ARRAY_JOB_ID", "77"),
+            ("SLURM_ARRAY_TASK_ID", &id),
+            ("SLURM_ARRAY_TASK_MIN", &min),
+            ("SLURM_ARRAY_TASK_MAX", &max),
+            ("SLURM_ARRAY_TASK_STEP", &step),
+            ("SLURM_ARRAY_TASK_COUNT", &count),
+        ])
+    }
+
+    #[test]
+    fn slurm_array_tasks_are_numbered_from_the_start_of_the_array() {
+        assert_eq!(slurm(1, 1, 4, 1), Ok(Shard { k: 1, n: 4 }));
+        assert_eq!(slurm(4, 1, 4, 1), Ok(Shard { k: 4, n: 4 }));
+        // --array=0-15 and --array=101-116: the same shards as --array=1-16.
+        assert_eq!(slurm(0, 0, 15, 1), Ok(Shard { k: 1, n: 16 }));
+        assert_eq!(slurm(15, 0, 15, 1), Ok(Shard { k: 16, n: 16 }));
+        assert_eq!(slurm(103, 101, 116, 1), Ok(Shard { k: 3, n: 16 }));
+        // --array=1-7:2 runs tasks 1, 3, 5 and 7.
+        assert_eq!(slurm(5, 1, 7, 2), Ok(Shard { k: 3, n: 4 }));
+        // Every task of an array gets its own shard, and together they cover 1..=N.
+        let ks: Vec<usize> = (10..=40)
+            .step_by(3)
+            .map(|id| slurm(id, 10, 40, 3).unwrap().k)
+            .collect();
+        assert_eq!(ks, (1..=11).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn slurm_count_comes_from_min_and_max_when_slurm_does_not_give_it() {
+        let got = shard_of(&[
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_MAX", "7"),
+        ]);
+        assert_eq!(got, Ok(Shard { k: 4, n: 8 }));
+    }
+
+    #[test]
+    fn slurm_arrays_that_are_not_ranges_are_refused() {
+        // --array=1,5,6: three tasks between 1 and 6.
+        let list = shard_of(&[
+            ("SLURM_ARRAY_TASK_ID", "5"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_MAX", "6"),
+            ("SLURM_ARRAY_TASK_STEP", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "3"),
+        ]);
+        assert!(
+            matches!(list, Err(ShardEnvError::Irregular { .. })),
+            "{list:?}"
+        );
+        let msg = list.unwrap_err().to_string();
+        assert!(msg.contains("--shard K/N"), "{msg}");
+        // A task outside its array, or off its step.
+        assert!(slurm(9, 1, 4, 1).is_err());
+        assert!(slurm(4, 1, 7, 2).is_err());
+        // A job that is not an array task, or an array without its bounds.
+        let not_array = shard_of(&[("SLURM_JOB_ID", "77")]);
+        assert_eq!(not_array, Err(ShardEnvError::None));
+        let no_bounds = shard_of(&[("SLURM_ARRAY_TASK_ID", "2")]);
+        assert!(matches!(no_bounds, Err(ShardEnvError::Missing(..))));
+        let garbage = shard_of(&[
+            ("SLURM_ARRAY_TASK_ID", "two"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_MAX", "4"),
+        ]);
+        assert_eq!(
+            garbage,
+            Err(ShardEnvError::NotANumber {
+                var: "SLURM_ARRAY_TASK_ID",
+                value: "two".into()
+            })
+        );
+    }
+
+    #[test]
+    fn kubernetes_indexed_jobs_count_from_zero_with_the_count_given() {
+        let pod =
+            |index: &str| shard_of(&[("JOB_COMPLETION_INDEX", index), (SHARD_COUNT_VAR, "16")]);
+        assert_eq!(pod("0"), Ok(Shard { k: 1, n: 16 }));
+        assert_eq!(pod("15"), Ok(Shard { k: 16, n: 16 }));
+        assert_eq!(
+            pod("16"),
+            Err(ShardEnvError::IndexTooLarge {
+                index: 16,
+                count: 16
+            })
+        );
+        let no_count = shard_of(&[("JOB_COMPLETION_INDEX", "0")]);
+        assert!(
+            no_count
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains(SHARD_COUNT_VAR),
+            "{no_count:?}"
+        );
+        let zero = shard_of(&[("JOB_COMPLETION_INDEX", "0"), (SHARD_COUNT_VAR, "0")]);
+        assert_eq!(zero, Err(ShardEnvError::ZeroCount));
+    }
+
+    #[test]
+    fn no_scheduler_or_two_of_them_is_an_error() {
+        assert_eq!(shard_of(&[]), Err(ShardEnvError::None));
+        assert_eq!(
+            shard_of(&[(SHARD_COUNT_VAR, "4")]),
+            Err(ShardEnvError::None)
+        );
+        let both = shard_of(&[
+            ("SLURM_ARRAY_TASK_ID", "1"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+            ("SLURM_ARRAY_TASK_MAX", "4"),
+            ("JOB_COMPLETION_INDEX", "0"),
+            (SHARD_COUNT_VAR, "4"),
+        ]);
+        assert_eq!(both, Err(ShardEnvError::Both));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Runs `amur batch` on small pair directories built from the bundled samples: parallel
-//! runs, a failing pair, resume, shards and their merge, manifests, pairs of docx, odt, html
-//! and md files.
+//! runs, a failing pair, resume, shards (given, or from a scheduler's environment) and their
+//! merge, manifests, pairs of docx, odt, html and md files.
 
 mod common;
 
@@ -234,6 +234,127 @@ fn shards_and_their_merge_give_what_one_run_gives() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(units(&joined.join("merged.tmx")), want);
     assert_eq!(summary_rows(&joined), summary_rows(&single));
+}
+
+/// The scheduler variables `--shard auto` reads, removed from the test's own environment (a
+/// test run inside a Slurm job must not see its job's array).
+const SCHEDULER_VARS: &[&str] = &[
+    "SLURM_ARRAY_TASK_ID",
+    "SLURM_ARRAY_TASK_MIN",
+    "SLURM_ARRAY_TASK_MAX",
+    "SLURM_ARRAY_TASK_STEP",
+    "SLURM_ARRAY_TASK_COUNT",
+    "JOB_COMPLETION_INDEX",
+    "AMUR_SHARD_COUNT",
+];
+
+/// Runs amur with only the given scheduler variables set.
+fn amur_in(env: &[(&str, &str)], args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_amur"));
+    for var in SCHEDULER_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied())
+        .args(args)
+        .output()
+        .expect("run amur")
+}
+
+/// The names of the per-pair TMX files in `dir`, sorted.
+fn tmx_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmx"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn shard_auto_takes_the_shard_from_a_slurm_array_or_a_kubernetes_indexed_job() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 5);
+    let single = tmp.path().join("single");
+    assert!(
+        amur_in(&[], &["batch", s(&input), "-o", s(&single), "-q"])
+            .status
+            .success()
+    );
+
+    // `sbatch --array=0-1`: task 1 is the second shard of two, pairs 002 and 004.
+    let slurm = tmp.path().join("slurm");
+    let run = |id: &str| {
+        let env = [
+            ("SLURM_ARRAY_TASK_ID", id),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+            ("SLURM_ARRAY_TASK_MAX", "1"),
+            ("SLURM_ARRAY_TASK_STEP", "1"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+        ];
+        let args = [
+            "batch",
+            s(&input),
+            "-o",
+            s(&slurm),
+            "--resume",
+            "--shard",
+            "auto",
+        ];
+        amur_in(&env, &args)
+    };
+    let o = run("1");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("shard 2/2\n"));
+    assert_eq!(tmx_names(&slurm), ["002.tmx", "004.tmx"]);
+    assert!(run("0").status.success());
+    let o = amur_in(&[], &["batch", s(&input), "-o", s(&slurm), "--merge-only"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(summary_rows(&slurm), summary_rows(&single));
+    assert_eq!(
+        units(&slurm.join("merged.tmx")),
+        units(&single.join("merged.tmx"))
+    );
+
+    // A Kubernetes Indexed Job of 3 completions: index 0 is shard 1/3, pairs 001 and 004.
+    let k8s = tmp.path().join("k8s");
+    let env = [("JOB_COMPLETION_INDEX", "0"), ("AMUR_SHARD_COUNT", "3")];
+    let o = amur_in(
+        &env,
+        &["batch", s(&input), "-o", s(&k8s), "--shard", "auto"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(tmx_names(&k8s), ["001.tmx", "004.tmx"]);
+}
+
+#[test]
+fn shard_auto_outside_a_scheduler_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 2);
+    let out = tmp.path().join("out");
+    let args = ["batch", s(&input), "-o", s(&out), "--shard", "auto"];
+    let o = amur_in(&[], &args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no scheduler environment"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists(), "nothing is written");
+    // A Kubernetes index without the count, and a Slurm array given as a list (1,5,6).
+    let o = amur_in(&[("JOB_COMPLETION_INDEX", "1")], &args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("AMUR_SHARD_COUNT"), "{}", stderr(&o));
+    let list = [
+        ("SLURM_ARRAY_TASK_ID", "5"),
+        ("SLURM_ARRAY_TASK_MIN", "1"),
+        ("SLURM_ARRAY_TASK_MAX", "6"),
+        ("SLURM_ARRAY_TASK_COUNT", "3"),
+    ];
+    let o = amur_in(&list, &args);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--shard K/N"), "{}", stderr(&o));
+    assert!(!out.exists(), "nothing is written");
 }
 
 #[test]

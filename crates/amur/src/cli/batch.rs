@@ -25,9 +25,10 @@ use std::time::Instant;
         records in OUTDIR/.amur-batch/ that --resume and merging read. With --terms FILE, also \
         the recurring terms of the whole corpus, extracted from merged.tmx (every recorded \
         pair, resumed ones included).\n\n\
-        On a cluster, run `amur batch IN -o OUT --shard K/N` for K = 1..N (e.g. K = \
-        $SLURM_ARRAY_TASK_ID), then `amur batch IN -o OUT --merge-only`, or \
-        `amur batch merge OUT1 OUT2 … -o OUT` when the shards wrote to different directories."
+        On a cluster, run `amur batch IN -o OUT --resume --shard auto` in every task of a Slurm \
+        array or Kubernetes Indexed Job (or `--shard K/N` for K = 1..N), then \
+        `amur batch IN -o OUT --merge-only`, or `amur batch merge OUT1 OUT2 … -o OUT` when the \
+        shards wrote to different directories."
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -53,8 +54,11 @@ pub struct Args {
     #[arg(long, conflicts_with = "merge_only")]
     resume: bool,
     /// Process only shard K of N: the pairs, sorted by name, whose index modulo N is K-1. Writes
-    /// per-pair outputs and records but no merged.tmx: merge once every shard is done.
-    #[arg(long, value_name = "K/N", conflicts_with = "merge_only")]
+    /// per-pair outputs and records but no merged.tmx: merge once every shard is done. `auto`
+    /// takes K and N from the scheduler: a Slurm array task (SLURM_ARRAY_TASK_ID, counted
+    /// from the array's first task) or a Kubernetes Indexed Job (JOB_COMPLETION_INDEX + 1 of
+    /// AMUR_SHARD_COUNT, which the Job sets to its completions).
+    #[arg(long, value_name = "K/N|auto", value_parser = parse_shard, conflicts_with = "merge_only")]
     shard: Option<Shard>,
     /// Align nothing: join the records in OUTDIR of the pairs of INPUT into merged.tmx and
     /// summary.tsv (pairs without a record are reported missing).
@@ -219,6 +223,17 @@ pub fn run(args: &Args) -> Result<()> {
             }
             check(&summary, None)
         }
+    }
+}
+
+/// `--shard`: `K/N`, or `auto` for the shard the scheduler's environment gives this task (read
+/// when the arguments are parsed, so that a task without one stops with a usage error before
+/// any work).
+fn parse_shard(arg: &str) -> Result<Shard, String> {
+    if arg.trim().eq_ignore_ascii_case("auto") {
+        Shard::from_env(|name| std::env::var(name).ok()).map_err(|e| e.to_string())
+    } else {
+        arg.parse().map_err(|e| format!("{e}, or auto"))
     }
 }
 
