@@ -457,10 +457,10 @@ fn slurm_shard(
         count,
     };
     // The tasks are min, min + step, …, max: exactly `count` of them, `id` one of them.
-    let regular = span.is_some_and(|s| s % step == 0 && s / step + 1 == count)
+    let regular = span.is_some_and(|s| s.is_multiple_of(step) && s / step + 1 == count)
         && id >= min
         && id <= max
-        && (id - min) % step == 0;
+        && (id - min).is_multiple_of(step);
     if !regular {
         return Err(irregular);
     }
