@@ -140,7 +140,7 @@ fn output_format(output: &Path, format: Option<GlossaryFormat>) -> Result<Glossa
 fn write_glossary(g: &Glossary, output: &Path, format: GlossaryFormat) -> Result<()> {
     if output.as_os_str() == "-" {
         let mut out = std::io::stdout().lock();
-        amur_tm::glossary_formats::write(&g, format, &mut out).or_else(|e| {
+        amur_tm::glossary_formats::write(g, format, &mut out).or_else(|e| {
             if e.kind() == std::io::ErrorKind::BrokenPipe {
                 Ok(())
             } else {
@@ -149,7 +149,7 @@ fn write_glossary(g: &Glossary, output: &Path, format: GlossaryFormat) -> Result
         })?;
         return Ok(());
     }
-    export::write_file(output, |w| amur_tm::glossary_formats::write(&g, format, w))?;
+    export::write_file(output, |w| amur_tm::glossary_formats::write(g, format, w))?;
     Ok(())
 }
 
