@@ -2,7 +2,7 @@
 //! beads by type, and whether the two sides look like a translation pair at all (sides in the
 //! wrong language, unrelated texts).
 
-use crate::bead::{Alignment, Bead};
+use crate::bead::{Alignment, Bead, Sentence};
 use crate::lexicon::DocLexicon;
 use crate::pipeline::Config;
 use crate::score::{Features, Params, Scorer};
@@ -47,9 +47,28 @@ pub fn full_beads(al: &Alignment) -> usize {
 /// What the user should know about a doubtful pair: sides that look like the wrong language,
 /// and a pair that does not look like a translation (`lift`: [`lexical_lift`]).
 pub fn warnings(al: &Alignment, lift: Option<f64>) -> Vec<String> {
+    let mut out = language_warnings(&al.zh, &al.en);
+    if looks_unrelated(al.mean_confidence(), lift, full_beads(al)) {
+        out.push(format!(
+            "the pair looks unrelated (mean confidence {:.2}, aligned sentences share {} the \
+             dictionary words that random ones do): are these two files really a translation pair?",
+            al.mean_confidence(),
+            match lift {
+                Some(l) => format!("{l:.1}×"),
+                None => "no more of".into(),
+            }
+        ));
+    }
+    out
+}
+
+/// Sides that look like the wrong language: an English side mostly of Han characters, a
+/// Chinese side with almost none (the first part of [`warnings`]; the Python package raises
+/// on these).
+pub fn language_warnings(zh: &[Sentence], en: &[Sentence]) -> Vec<String> {
     let mut out = Vec::new();
-    let zh_han = han_share(al.zh.iter().map(|s| s.text.as_str()));
-    let en_han = han_share(al.en.iter().map(|s| s.text.as_str()));
+    let zh_han = han_share(zh.iter().map(|s| s.text.as_str()));
+    let en_han = han_share(en.iter().map(|s| s.text.as_str()));
     if let Some(share) = en_han.filter(|&s| s > 0.5) {
         out.push(format!(
             "the English side looks Chinese ({:.0}% of its letters are Han characters): are the \
@@ -62,17 +81,6 @@ pub fn warnings(al: &Alignment, lift: Option<f64>) -> Vec<String> {
             "the Chinese side has almost no Chinese characters ({:.0}% of its letters): are the \
              files in the order ZH EN?",
             share * 100.0
-        ));
-    }
-    if looks_unrelated(al.mean_confidence(), lift, full_beads(al)) {
-        out.push(format!(
-            "the pair looks unrelated (mean confidence {:.2}, aligned sentences share {} the \
-             dictionary words that random ones do): are these two files really a translation pair?",
-            al.mean_confidence(),
-            match lift {
-                Some(l) => format!("{l:.1}×"),
-                None => "no more of".into(),
-            }
         ));
     }
     out
