@@ -234,6 +234,7 @@ impl Alignment {
     /// Writes the alignment as `amur align -o PATH` does: the format by the extension
     /// (.tmx .tsv .json .align) unless `format` names it.
     #[pyo3(signature = (path, format=None, *, src_lang=None, tgt_lang="en-US", en_source=false, tmx_units="bead"))]
+    #[allow(clippy::too_many_arguments)] // amur align's output options, as keywords
     fn write(
         &self,
         py: Python<'_>,
