@@ -214,3 +214,34 @@ def test_legacy_encoding_is_detected_and_noted(tmp_path, pair):
     al = amur.align_files(gbk, pair[1])
     assert al.beads == amur.align_files(*pair).beads
     assert any("GBK" in n for n in al.notes)
+
+
+def paragraphs(text):
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
+def test_align_files_reads_docx_and_html(tmp_path):
+    """A Word document and an HTML page with the texts' paragraphs align as the texts do."""
+    body = "".join(
+        f'<w:p><w:r><w:t xml:space="preserve">{p.strip()}</w:t></w:r></w:p>' for p in paragraphs(ZH_TEXT)
+    )
+    docx = tmp_path / "zh.docx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        z.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document '
+            'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body>{body}</w:body></w:document>",
+        )
+    html = tmp_path / "en.html"
+    html.write_text(
+        "<html><head><title>Tea</title></head><body>"
+        + "".join(f"<p>{p.strip()}</p>" for p in paragraphs(EN_TEXT))
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    al = amur.align_files(docx, html)
+    assert al.beads == amur.align(ZH_TEXT, EN_TEXT).beads
+    al.write(tmp_path / "out.tmx")
+    assert ">zh.docx<" in (tmp_path / "out.tmx").read_text(encoding="utf-8")
