@@ -95,7 +95,11 @@ class Aligner:
         split_ellipsis: bool = False,
         split_after_quote: bool = False,
         check_language: bool = True,
-    ) -> None: ...
+        threads: Optional[int] = None,
+    ) -> None:
+        """`threads=N` gives the aligner a pool of N threads of its own (default: amur's
+        pool, one thread a core, shared by the process). With `threads=1`, aligners in
+        several Python threads align side by side, one core each."""
     @property
     def glossary_terms(self) -> int:
         """How many glossary terms were read."""

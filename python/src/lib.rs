@@ -354,6 +354,8 @@ struct Settings {
     zh_read: ReadOptions,
     en_read: ReadOptions,
     check_language: bool,
+    /// A thread pool of this aligner's own (`threads=N`); `None`: the process-wide pool.
+    pool: Option<rayon::ThreadPool>,
 }
 
 impl Settings {
@@ -368,6 +370,7 @@ impl Settings {
         split_ellipsis: bool,
         split_after_quote: bool,
         check_language: bool,
+        threads: Option<usize>,
     ) -> PyResult<Settings> {
         let paths = glossary_paths(glossary)?;
         let format: InputFormat = input_format.parse().map_err(value_error)?;
@@ -407,15 +410,27 @@ impl Settings {
             zh_read,
             en_read,
             check_language,
+            pool: threads.map(thread_pool).transpose()?,
         })
+    }
+
+    /// Runs `work` on this aligner's own pool when it has one, else on the process-wide one.
+    fn run<T: Send>(&self, work: impl FnOnce() -> T + Send) -> T {
+        match &self.pool {
+            Some(pool) => pool.install(work),
+            None => work(),
+        }
     }
 
     /// Reads and aligns two files as `amur align` does.
     fn align_files(&self, py: Python<'_>, zh: PathBuf, en: PathBuf) -> PyResult<Alignment> {
         let checked = py.detach(|| {
-            let aligned = pair::align_files(&zh, &en, &self.zh_read, &self.en_read, &self.config)
-                .map_err(read_error)?;
-            Ok::<_, PyErr>(self.check(aligned.alignment, aligned.notes))
+            self.run(|| {
+                let aligned =
+                    pair::align_files(&zh, &en, &self.zh_read, &self.en_read, &self.config)
+                        .map_err(read_error)?;
+                Ok::<_, PyErr>(self.check(aligned.alignment, aligned.notes))
+            })
         })?;
         let doc_name = zh.file_name().map(|n| n.to_string_lossy().into_owned());
         self.finish(py, checked, doc_name, vec![zh, en])
@@ -424,12 +439,14 @@ impl Settings {
     /// Segments and aligns two texts as `amur align` would the same text in two files.
     fn align_texts(&self, py: Python<'_>, zh: &str, en: &str) -> PyResult<Alignment> {
         let checked = py.detach(|| {
-            let (zh_sentences, en_sentences) = (
-                text_sentences(zh, Lang::Zh, &self.zh_read)?,
-                text_sentences(en, Lang::En, &self.en_read)?,
-            );
-            let alignment = pipeline::align_sentences(zh_sentences, en_sentences, &self.config);
-            Ok::<_, PyErr>(self.check(alignment, Vec::new()))
+            self.run(|| {
+                let (zh_sentences, en_sentences) = (
+                    text_sentences(zh, Lang::Zh, &self.zh_read)?,
+                    text_sentences(en, Lang::En, &self.en_read)?,
+                );
+                let alignment = pipeline::align_sentences(zh_sentences, en_sentences, &self.config);
+                Ok::<_, PyErr>(self.check(alignment, Vec::new()))
+            })
         })?;
         self.finish(py, checked, None, Vec::new())
     }
@@ -522,7 +539,7 @@ struct Aligner {
 #[pymethods]
 impl Aligner {
     #[new]
-    #[pyo3(signature = (glossary=None, *, presegmented=false, input_format="auto", encoding=None, split_semicolon=false, split_ellipsis=false, split_after_quote=false, check_language=true))]
+    #[pyo3(signature = (glossary=None, *, presegmented=false, input_format="auto", encoding=None, split_semicolon=false, split_ellipsis=false, split_after_quote=false, check_language=true, threads=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -534,6 +551,7 @@ impl Aligner {
         split_ellipsis: bool,
         split_after_quote: bool,
         check_language: bool,
+        threads: Option<usize>,
     ) -> PyResult<Aligner> {
         let settings = Settings::new(
             py,
@@ -545,6 +563,7 @@ impl Aligner {
             split_ellipsis,
             split_after_quote,
             check_language,
+            threads,
         )?;
         // The tokenizer's and the lexicon's dictionaries, loaded once per process.
         py.detach(|| {
@@ -573,6 +592,19 @@ impl Aligner {
     fn glossary_terms(&self) -> usize {
         self.settings.config.glossary.terms.len()
     }
+}
+
+/// A thread pool of `n` threads for an aligner of its own (`Aligner(threads=n)`).
+fn thread_pool(n: usize) -> PyResult<rayon::ThreadPool> {
+    if n == 0 {
+        return Err(AmurError::new_err(
+            "threads= takes a number of threads, 1 or more",
+        ));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| AmurError::new_err(format!("cannot start {n} threads: {e}")))
 }
 
 /// Runs two closures side by side (the dictionaries load in parallel, as
@@ -611,6 +643,7 @@ fn align_files(
         split_ellipsis,
         split_after_quote,
         check_language,
+        None,
     )?
     .align_files(py, zh, en)
 }
@@ -640,6 +673,7 @@ fn align(
         split_ellipsis,
         split_after_quote,
         check_language,
+        None,
     )?
     .align_texts(py, zh_text, en_text)
 }
