@@ -354,6 +354,80 @@ pub fn posteriors_scored(
         .collect()
 }
 
+/// The path of most expected correct beads (maximum expected accuracy decoding) with each
+/// step's posterior probability: every bead weighs its posterior under all paths through the
+/// band (scores divided by `temperature`), less `gamma` (a higher `gamma` prefers fewer, larger beads). Strict F1 counts exact
+/// beads, so this is the path it expects to score best, where the best path (Viterbi) is the
+/// single likeliest alignment. Steps keep their bead scores.
+pub fn expected_best_path(
+    n: usize,
+    band: &Band,
+    scores: &[Vec<[f32; NS]>],
+    gamma: f64,
+    temperature: f64,
+) -> (Vec<Step>, Vec<f64>) {
+    let m = band.hi[n];
+    let (fwd, bwd) = rayon::join(
+        || forward(n, band, scores, temperature),
+        || backward(n, m, band, scores, temperature),
+    );
+    let z = fwd[n][m - band.lo[n]];
+    if z == f64::NEG_INFINITY || band.lo[0] != 0 {
+        return (Vec::new(), Vec::new());
+    }
+    let posterior = |i: usize, j: usize, k: usize| -> f64 {
+        let (a, b) = SHAPES[k];
+        let s = scores[i][j - band.lo[i]][k];
+        if s == f32::NEG_INFINITY {
+            return f64::NEG_INFINITY;
+        }
+        let from = fwd[i - a][j - b - band.lo[i - a]];
+        (from + s as f64 / temperature + bwd[i][j - band.lo[i]] - z)
+            .exp()
+            .min(1.0)
+    };
+    let mut best = table(n, band, f64::NEG_INFINITY);
+    best[0][0] = 0.0;
+    let mut back: Vec<Vec<u8>> = (0..=n)
+        .map(|i| vec![u8::MAX; band.hi[i] + 1 - band.lo[i]])
+        .collect();
+    for i in 0..=n {
+        for j in band.lo[i]..=band.hi[i] {
+            if i == 0 && j == 0 {
+                continue;
+            }
+            let mut top = (f64::NEG_INFINITY, u8::MAX);
+            for (k, &(a, b)) in SHAPES.iter().enumerate() {
+                if i < a || j < b || !band.contains(i - a, j - b) {
+                    continue;
+                }
+                let from = best[i - a][j - b - band.lo[i - a]];
+                if from == f64::NEG_INFINITY {
+                    continue;
+                }
+                let p = posterior(i, j, k);
+                if p == f64::NEG_INFINITY {
+                    continue;
+                }
+                if from + p - gamma > top.0 {
+                    top = (from + p - gamma, k as u8);
+                }
+            }
+            best[i][j - band.lo[i]] = top.0;
+            back[i][j - band.lo[i]] = top.1;
+        }
+    }
+    let mut path = trace(n, m, band, &best, &back);
+    let post = path
+        .iter_mut()
+        .map(|s| {
+            s.score = scores[s.i1][s.j1 - band.lo[s.i1]][s.shape] as f64;
+            posterior(s.i1, s.j1, s.shape).clamp(0.0, 1.0)
+        })
+        .collect();
+    (path, post)
+}
+
 /// Log-sums of the scores of all paths from (0, 0) to each cell of the band.
 fn forward(n: usize, band: &Band, scores: &[Vec<[f32; NS]>], temperature: f64) -> Vec<Vec<f64>> {
     let mut fwd = table(n, band, f64::NEG_INFINITY);
@@ -503,5 +577,32 @@ mod tests {
         let post = posteriors(3, &band, &f, &path, 1.0);
         assert_eq!(post.len(), 3);
         assert!(post.iter().all(|p| *p > 0.5 && *p <= 1.0), "{post:?}");
+    }
+
+    /// Where the beads are clear, the path of most expected correct beads is the likeliest
+    /// path, with the same posteriors; where they are not, it still runs from corner to corner.
+    #[test]
+    fn the_expected_best_path_is_the_best_path_where_beads_are_clear() {
+        let f = toy(
+            vec![10.0, 20.0, 5.0, 5.0, 7.0],
+            vec![10.0, 12.0, 8.0, 10.0, 7.0],
+        );
+        let band = Band::full(5, 5);
+        let scores = band_scores(&band, &f);
+        let best = best_path(5, 5, &band, &f);
+        let (path, post) = expected_best_path(5, &band, &scores, 0.15, 1.0);
+        assert_eq!(path, best);
+        let want = posteriors(5, &band, &f, &best, 1.0);
+        for (a, b) in post.iter().zip(&want) {
+            assert!((a - b).abs() < 1e-9, "{post:?} {want:?}");
+        }
+        // Lengths that fit many ways: some path, from (0, 0) to (4, 4), without gaps.
+        let f = toy(vec![5.0; 4], vec![5.0; 4]);
+        let band = Band::full(4, 4);
+        let (path, post) = expected_best_path(4, &band, &band_scores(&band, &f), 0.15, 3.0);
+        assert_eq!((path[0].i0, path[0].j0), (0, 0));
+        assert_eq!(path.last().map(|s| (s.i1, s.j1)), Some((4, 4)));
+        assert!(path.windows(2).all(|w| (w[0].i1, w[0].j1) == (w[1].i0, w[1].j0)));
+        assert!(post.iter().all(|p| (0.0..=1.0).contains(p)));
     }
 }

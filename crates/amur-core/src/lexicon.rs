@@ -156,6 +156,29 @@ impl DocLexicon {
         lex
     }
 
+    /// Adds the renderings of a corpus lexicon ([`crate::corpus`]) for the words this
+    /// document has, when all their stems occur in its English (else they could not match).
+    pub fn add_corpus(&mut self, corpus: &crate::corpus::CorpusLexicon, tokenizer: &Tokenizer) {
+        for e in corpus.entries.iter().filter(|e| !e.blocks()) {
+            let Some(id) = self.get(&e.zh) else {
+                continue;
+            };
+            let stems: Option<Vec<u32>> = content_stems(&e.en, tokenizer)
+                .iter()
+                .map(|s| self.stems.get(s))
+                .collect();
+            if let Some(stems) = stems.filter(|s| !s.is_empty()) {
+                self.add(
+                    id,
+                    Rendering {
+                        stems,
+                        source: Source::Learned,
+                    },
+                );
+            }
+        }
+    }
+
     /// The id of a Chinese word, numbering it if new.
     pub fn word_id(&mut self, word: &str) -> u32 {
         if let Some(&id) = self.word_ids.get(word) {

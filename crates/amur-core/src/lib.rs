@@ -12,6 +12,7 @@
 
 pub mod align;
 pub mod bead;
+pub mod corpus;
 pub mod glossary;
 pub mod lexicon;
 pub mod pipeline;

@@ -19,6 +19,8 @@ pub struct Config {
     pub params: Params,
     /// Skip the second pass (faster, a little less accurate).
     pub single_pass: bool,
+    /// Translations learned from a corpus ([`crate::corpus`]), added to the document's lexicon.
+    pub corpus: std::sync::Arc<crate::corpus::CorpusLexicon>,
 }
 
 /// Grid cells up to which a block is searched in full; larger blocks use a band.
@@ -74,6 +76,9 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         .collect();
     trace(&t0, "tokenized");
     let mut lex = DocLexicon::build(&zh_tokens, &en_tokens, &config.glossary, tokenizer);
+    if !config.corpus.is_empty() {
+        lex.add_corpus(&config.corpus, tokenizer);
+    }
     trace(&t0, "lexicon");
     let ids = SentenceIds::new(&zh_tokens, &zh_simplified, &en_tokens, &lex);
     drop(zh_simplified);
@@ -102,13 +107,13 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
     trace(&t0, "pass 1");
     if !config.single_pass && !first.is_empty() {
         let path: Vec<Step> = first.into_iter().map(|(s, _)| s).collect();
-        let shares = shape_shares(&path);
+        let shares = shape_shares(&path, &config.params);
         let sd = length_spread(&path, &features, scorer.ratio());
         let (close, open) = quote_penalties(&path, &features, &config.params);
         // The first pass's tables go before the second pass builds its own.
         drop(scorer);
         drop(features);
-        learn_associations(&mut lex, &path, &ids);
+        learn_associations(&mut lex, &path, &ids, &config.params);
         drop(ids.zh_tokens);
         release_freed_memory();
         trace(&t0, "learned");
@@ -440,9 +445,26 @@ fn block_path(
             )
         });
         if full || attempt == MAX_WIDENINGS || near.is_empty() {
-            let post = match &scores {
-                Some(scores) => align::posteriors_scored(n, &band, scores, &path, TEMPERATURE),
-                None => Vec::new(),
+            let gamma = scorer.params.expected_gamma;
+            let (path, post) = match &scores {
+                Some(scores) if scorer.params.expected > 0.0 => {
+                    let t = scorer.params.expected_temperature;
+                    let (best, mut post) = align::expected_best_path(n, &band, scores, gamma, t);
+                    if t != TEMPERATURE {
+                        post = align::posteriors_scored(n, &band, scores, &best, TEMPERATURE);
+                    }
+                    if best.is_empty() {
+                        let post = align::posteriors_scored(n, &band, scores, &path, TEMPERATURE);
+                        (path, post)
+                    } else {
+                        (best, post)
+                    }
+                }
+                Some(scores) => {
+                    let post = align::posteriors_scored(n, &band, scores, &path, TEMPERATURE);
+                    (path, post)
+                }
+                None => (path, Vec::new()),
             };
             if confidences {
                 trace_block(n, m, &started, || "posteriors".into());
@@ -593,17 +615,26 @@ fn trace_block(n: usize, m: usize, started: &std::time::Instant, what: impl FnOn
 }
 
 /// Shares of bead shapes in a path, smoothed towards the default prior.
-fn shape_shares(path: &[Step]) -> Vec<f64> {
+/// Shapes with several sentences on both sides get `params.many_many` times their share.
+fn shape_shares(path: &[Step], params: &Params) -> Vec<f64> {
     let mut counts = vec![0.0; SHAPES.len()];
     for s in path {
         counts[s.shape] += 1.0;
     }
     let total = path.len() as f64;
-    let weight = 20.0;
+    let weight = params.prior_weight;
     counts
         .iter()
         .zip(DEFAULT_PRIOR)
-        .map(|(c, d)| (c + weight * d) / (total + weight))
+        .zip(SHAPES)
+        .map(|((c, d), &(a, b))| {
+            let share = (c + weight * d) / (total + weight);
+            if a > 1 && b > 1 {
+                share * params.many_many
+            } else {
+                share
+            }
+        })
         .collect()
 }
 
@@ -667,7 +698,12 @@ fn length_spread(path: &[Step], f: &Features, ratio: f64) -> f64 {
 /// Word associations learned from the first pass: a Chinese word and an English content stem
 /// that keep landing in the same beads of one Chinese sentence (Dice ≥ 0.5, at least twice)
 /// become a rendering. This is how a translator's own choices (韦小宝 → Trinket) enter the lexicon.
-fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds) {
+fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds, params: &Params) {
+    let source = if params.learn_runs > 0.0 {
+        &ids.zh
+    } else {
+        &ids.zh_tokens
+    };
     // A Chinese sentence and the English sentences it became: 1-2 and 1-3 beads (a third of a
     // literary translation) teach as much as 1-1 beads.
     let beads: Vec<(&[u32], Vec<u32>)> = path
@@ -677,7 +713,7 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds) {
             let mut stems: Vec<u32> = ids.en_stems[s.j0..s.j1].concat();
             stems.sort_unstable();
             stems.dedup();
-            (&ids.zh_tokens[s.i0][..], stems)
+            (&source[s.i0][..], stems)
         })
         .collect();
     // Bead counts of each word and stem first: a pair whose counts differ more than threefold
@@ -693,7 +729,9 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds) {
             ec[t as usize] += 1;
         }
     }
-    let possible = |a: u32, b: u32| a >= 2 && b >= 2 && 4 * a.min(b) >= a + b;
+    // (With a lower least Dice d, counts may differ up to (2 − d) / d times.)
+    let ratio = ((2.0 - params.learn_dice) / params.learn_dice.max(0.05)).max(1.0);
+    let possible = |a: u32, b: u32| a >= 2 && b >= 2 && ratio * a.min(b) as f64 >= a.max(b) as f64;
     let mut pair: HashMap<(u32, u32), u32> = HashMap::default();
     for (words, stems) in &beads {
         for &w in *words {
@@ -714,7 +752,7 @@ fn learn_associations(lex: &mut DocLexicon, path: &[Step], ids: &SentenceIds) {
             continue;
         }
         let dice = 2.0 * c as f64 / (zc[w as usize] + ec[t as usize]) as f64;
-        if dice >= 0.5 && best.get(&w).is_none_or(|b| dice > b.0) {
+        if dice >= params.learn_dice && best.get(&w).is_none_or(|b| dice > b.0) {
             best.insert(w, (dice, t));
         }
     }

@@ -52,6 +52,92 @@ pub struct Params {
     /// Weight of a bead where one side opens a quotation and the other does not, relative to
     /// `quote_miss`.
     pub open_weight: f64,
+    /// Whether a content word that recurs in several sentences of one side of a bead counts
+    /// once (1; 2: on the English side only, 3: on the Chinese side only) or once per
+    /// sentence (0).
+    pub once_per_bead: f64,
+    /// Weight, in pseudo-beads, of the default shape prior against the first pass's shares.
+    pub prior_weight: f64,
+    /// Factor on the prior of the shapes with several sentences on both sides (2-2, 2-3, 3-2),
+    /// which a first pass rarely finds and so rarely teaches.
+    pub many_many: f64,
+    /// Least Dice of a word and a stem that the second pass learns from the first.
+    pub learn_dice: f64,
+    /// Whether the second pass also learns renderings for runs of words the dictionary lacks
+    /// (a name jieba cuts into pieces) and glossary terms (1), or only for words (0).
+    pub learn_runs: f64,
+    /// Whether the final search takes the path of most expected correct beads (1) or the
+    /// likeliest path (0); see [`crate::align::expected_best_path`].
+    pub expected: f64,
+    /// What a bead costs in that search, against its posterior probability.
+    pub expected_gamma: f64,
+    /// Temperature of the posteriors that search weighs beads by.
+    pub expected_temperature: f64,
+}
+
+/// A parameter name [`Params::set`] does not know, or a value it refuses.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct ParamError(String);
+
+impl Params {
+    /// The names [`Params::set`] knows, with their current values.
+    pub fn values(&self) -> Vec<(&'static str, f64)> {
+        vec![
+            ("p_match", self.p_match),
+            ("p_match_en", self.p_match_en),
+            ("lexical", self.lexical),
+            ("glossary", self.glossary),
+            ("number_hit", self.number_hit),
+            ("number_miss", self.number_miss),
+            ("mark_miss", self.mark_miss),
+            ("quote_miss", self.quote_miss),
+            ("open_weight", self.open_weight),
+            ("once_per_bead", self.once_per_bead),
+            ("prior_weight", self.prior_weight),
+            ("many_many", self.many_many),
+            ("learn_dice", self.learn_dice),
+            ("learn_runs", self.learn_runs),
+            ("expected", self.expected),
+            ("expected_gamma", self.expected_gamma),
+            ("expected_temperature", self.expected_temperature),
+        ]
+    }
+
+    /// Sets a parameter by name (`p_match`, …: see [`Params::values`]), for measuring.
+    pub fn set(&mut self, name: &str, value: f64) -> Result<(), ParamError> {
+        if !value.is_finite() {
+            return Err(ParamError(format!("{name}: {value} is not a number")));
+        }
+        let slot = match name {
+            "p_match" => &mut self.p_match,
+            "p_match_en" => &mut self.p_match_en,
+            "lexical" => &mut self.lexical,
+            "glossary" => &mut self.glossary,
+            "number_hit" => &mut self.number_hit,
+            "number_miss" => &mut self.number_miss,
+            "mark_miss" => &mut self.mark_miss,
+            "quote_miss" => &mut self.quote_miss,
+            "open_weight" => &mut self.open_weight,
+            "once_per_bead" => &mut self.once_per_bead,
+            "prior_weight" => &mut self.prior_weight,
+            "many_many" => &mut self.many_many,
+            "learn_dice" => &mut self.learn_dice,
+            "learn_runs" => &mut self.learn_runs,
+            "expected" => &mut self.expected,
+            "expected_gamma" => &mut self.expected_gamma,
+            "expected_temperature" => &mut self.expected_temperature,
+            _ => {
+                let known: Vec<&str> = self.values().iter().map(|v| v.0).collect();
+                return Err(ParamError(format!(
+                    "no parameter {name} (known: {})",
+                    known.join(", ")
+                )));
+            }
+        };
+        *slot = value;
+        Ok(())
+    }
 }
 
 impl Default for Params {
@@ -66,6 +152,14 @@ impl Default for Params {
             mark_miss: 1.0,
             quote_miss: 3.0,
             open_weight: 0.6,
+            once_per_bead: 0.0,
+            prior_weight: 20.0,
+            many_many: 1.0,
+            learn_dice: 0.5,
+            learn_runs: 0.0,
+            expected: 1.0,
+            expected_gamma: 0.15,
+            expected_temperature: 1.0,
         }
     }
 }
@@ -350,6 +444,13 @@ pub struct Scorer<'a> {
     en_miss: Vec<[f64; SPAN]>,
     /// Per stem id: the gain of its match over its miss.
     stem_gain: Vec<[f64; SPAN]>,
+    /// With [`Params::once_per_bead`]: per word id and per stem id, the evidence of its miss.
+    word_miss: Vec<[f64; SPAN]>,
+    stem_miss: Vec<[f64; SPAN]>,
+    /// With [`Params::once_per_bead`]: per Chinese sentence i, at d (1..SPAN), the bits of its
+    /// words that sentence i − d has too; per English sentence, the same of its bits.
+    zh_dup: Vec<[u64; SPAN]>,
+    en_dup: Vec<[u64; SPAN]>,
     /// Per Chinese sentence: every stem its words can render, sorted, each with the bit of a
     /// word that renders it alone (a one-stem rendering; `NO_BIT` for none). A stem that
     /// several words render comes once per word.
@@ -464,6 +565,10 @@ impl<'a> Scorer<'a> {
             en_bit_pos: Vec::new(),
             en_miss: Vec::new(),
             stem_gain: Vec::new(),
+            word_miss: Vec::new(),
+            stem_miss: Vec::new(),
+            zh_dup: Vec::new(),
+            en_dup: Vec::new(),
             zh_index: Vec::new(),
             zh_phrases: Vec::new(),
             en_index: Vec::new(),
@@ -564,8 +669,43 @@ impl<'a> Scorer<'a> {
             .par_iter()
             .map(|ids| sum_miss(ids, &stems))
             .collect();
+        if self.params.once_per_bead > 0.0 {
+            self.word_miss = words.iter().map(|(m, _)| *m).collect();
+            self.stem_miss = stems.iter().map(|(m, _)| *m).collect();
+            let zh_bits: Vec<&[u32]> = f
+                .zh_words
+                .iter()
+                .map(|w| &w[..w.len().min(MAX_BITS)])
+                .collect();
+            // 1: both sides; 2: the English only; 3: the Chinese only.
+            let mode = self.params.once_per_bead as u32;
+            if mode != 2 {
+                self.zh_dup = repeats(&zh_bits);
+            }
+            if mode != 3 {
+                let en_bits: Vec<&[u32]> = self.en_bits.iter().map(Vec::as_slice).collect();
+                self.en_dup = repeats(&en_bits);
+            }
+        }
         self.word_gain = words.into_iter().map(|(_, g)| g).collect();
         self.stem_gain = stems.into_iter().map(|(_, g)| g).collect();
+    }
+
+    /// The bits of the sentences `range` of a side (`dup`: [`Scorer::zh_dup`] or
+    /// [`Scorer::en_dup`]) whose ids an earlier sentence of the range has: with
+    /// [`Params::once_per_bead`], a word counts in its first sentence only.
+    fn repeated_in(dup: &[[u64; SPAN]], range: Range<usize>) -> [u64; SPAN] {
+        let mut out = [0u64; SPAN];
+        if dup.is_empty() {
+            return out;
+        }
+        let start = range.start;
+        for (x, o) in out.iter_mut().enumerate().take(range.len()).skip(1) {
+            for d in 1..=x {
+                *o |= dup[start + x][d];
+            }
+        }
+        out
     }
 
     /// Builds the sorted stem lists that [`Scorer::pair_masks`] joins.
@@ -846,6 +986,23 @@ impl<'a> Scorer<'a> {
         let (zl, el) = (zn.min(SPAN - 1), en.min(SPAN - 1));
         let mut sum: f64 = self.zh_miss[i0..i1].iter().map(|m| m[el]).sum::<f64>()
             + self.en_miss[j0..j1].iter().map(|m| m[zl]).sum::<f64>();
+        // Words repeated within a side of the bead count once, in their first sentence.
+        let zd = Self::repeated_in(&self.zh_dup, i0..i1);
+        let ed = Self::repeated_in(&self.en_dup, j0..j1);
+        if zn > 1 && !self.zh_dup.is_empty() {
+            for (x, d) in zd.iter().enumerate().take(zn).skip(1) {
+                sum -= bit_sum(*d, &f.zh_words[i0 + x], &self.word_miss, el);
+            }
+        }
+        if en > 1 && !self.en_dup.is_empty() {
+            for (y, d) in ed.iter().enumerate().take(en).skip(1) {
+                sum -= bit_sum(*d, &self.en_bits[j0 + y], &self.stem_miss, zl);
+            }
+        }
+        let mask = |x: usize, y: usize| {
+            let (a, b) = mask(x, y);
+            (a & !zd[x], b & !ed[y])
+        };
         if (zn == 1 && en == 1) || !positional || f.zh_pos.is_empty() {
             // A match anywhere in the span.
             let (mut zs, mut es) = ([0u64; SPAN], [0u64; SPAN]);
@@ -977,6 +1134,26 @@ impl<'a> Scorer<'a> {
         }
         hits as f64 * self.params.number_hit / 2.0 - (total - hits) as f64 * self.params.number_miss
     }
+}
+
+/// Per list k, at d (1..SPAN): the bits (positions in list k) of its ids that list k − d
+/// holds too. The lists are sorted.
+fn repeats(lists: &[&[u32]]) -> Vec<[u64; SPAN]> {
+    (0..lists.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut out = [0u64; SPAN];
+            for (d, o) in out.iter_mut().enumerate().skip(1).take(k) {
+                let earlier = lists[k - d];
+                for (b, id) in lists[k].iter().enumerate() {
+                    if earlier.binary_search(id).is_ok() {
+                        *o |= 1 << b;
+                    }
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 /// Flags of a sentence (see [`flags`]).
