@@ -15,6 +15,7 @@
 //! lacks: the units for the merged TMX whatever the chosen format, and the counts of the summary.
 
 use amur_core::bead::Alignment;
+use amur_core::corpus::{CorpusLexicon, Learning, Observations};
 use amur_core::pipeline::Config;
 use amur_core::text::{self, TextError};
 use amur_formats::document::ReadOptions;
@@ -549,6 +550,45 @@ pub fn run_pair(pair: &Pair, opts: &Options) -> Outcome {
             let _ = write_record_row(&records, &row);
             Outcome::Failed(err)
         }
+    }
+}
+
+/// The corpus lexicon of a batch: every pair aligned (in parallel, nothing written), its
+/// beads of at least `learning.min_confidence` observed, and what they teach under `loaded`
+/// (whose entries win; see [`CorpusLexicon::merged_with`]). Pairs that cannot be read are
+/// left out here (the run that follows reports them). `done` is called as each pair is
+/// aligned.
+pub fn learn(
+    pairs: &[Pair],
+    opts: &Options,
+    learning: &Learning,
+    loaded: Option<&CorpusLexicon>,
+    done: &(dyn Fn(&Pair) + Sync),
+) -> CorpusLexicon {
+    let config = Config {
+        corpus: Default::default(),
+        ..opts.config.clone()
+    };
+    // Each pair's observations, joined in name order: the lexicon is the same on every run.
+    let parts: Vec<Observations> = pairs
+        .par_iter()
+        .map(|p| {
+            let mut one = Observations::default();
+            if let Ok(al) = pair::align_files(&p.zh, &p.en, &opts.zh_read, &opts.en_read, &config) {
+                one.add(&al.alignment, learning.min_confidence);
+            }
+            done(p);
+            one
+        })
+        .collect();
+    let mut obs = Observations::default();
+    for part in parts {
+        obs.extend(part);
+    }
+    let learned = learning.lexicon(&obs);
+    match loaded {
+        Some(l) => l.merged_with(&learned),
+        None => learned,
     }
 }
 

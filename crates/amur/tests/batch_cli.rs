@@ -714,3 +714,114 @@ fn batch_terms_never_overwrite_an_input_or_an_output() {
     );
     assert!(!out.exists());
 }
+
+/// Strict F1 of each sample pair's `.align` output in `out` against the sample's gold
+/// (pairs 001… as [`pair_dir`] makes them).
+fn sample_f1s(out: &Path, count: usize) -> Vec<f64> {
+    (0..count)
+        .map(|k| {
+            let gold = sample(SAMPLES[k % SAMPLES.len()], "gold.align");
+            let gold = amur::eval::read_align(&gold).unwrap();
+            let test = amur::eval::read_align(&out.join(format!("{:03}.align", k + 1))).unwrap();
+            amur::eval::score(&[(gold, test)]).f1_strict
+        })
+        .collect()
+}
+
+/// A batch with `--lexicon` learns a readable TSV lexicon, and a second run that reads it
+/// gives the same beads and writes the same file.
+#[test]
+fn a_batch_with_a_lexicon_gives_the_same_beads_in_two_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 6);
+    let lexicon = tmp.path().join("lexicon.tsv");
+    let run = |out: &str| {
+        let out = tmp.path().join(out);
+        let o = amur(&[
+            "batch",
+            s(&input),
+            "-o",
+            s(&out),
+            "--format",
+            "align",
+            "--lexicon",
+            s(&lexicon),
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        out
+    };
+    let first = run("out1");
+    let learned = std::fs::read_to_string(&lexicon).unwrap();
+    assert!(learned.starts_with("# amur lexicon"), "{learned}");
+    let rows: Vec<&str> = learned.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(!rows.is_empty(), "nothing learned from six pairs");
+    assert!(rows.iter().all(|r| r.split('\t').count() == 4), "{learned}");
+    let second = run("out2");
+    assert_eq!(std::fs::read_to_string(&lexicon).unwrap(), learned);
+    for k in 1..=6 {
+        let name = format!("{k:03}.align");
+        assert_eq!(
+            std::fs::read_to_string(first.join(&name)).unwrap(),
+            std::fs::read_to_string(second.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
+
+/// What the corpus learns never makes the samples' alignments worse than aligning each pair
+/// alone.
+#[test]
+fn learning_never_makes_the_samples_worse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 6);
+    let run = |out: &str, extra: &[&str]| {
+        let out = tmp.path().join(out);
+        let mut args = vec!["batch", s(&input), "-o", s(&out), "--format", "align", "-q"];
+        args.extend_from_slice(extra);
+        let o = amur(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        sample_f1s(&out, 6)
+    };
+    let lexicon = tmp.path().join("lexicon.tsv");
+    let alone = run("alone", &[]);
+    let learned = run("learned", &["--lexicon", s(&lexicon)]);
+    for (k, (a, l)) in alone.iter().zip(&learned).enumerate() {
+        assert!(
+            l >= a,
+            "pair {}: {l:.3} with the lexicon, {a:.3} without",
+            k + 1
+        );
+    }
+}
+
+/// A lexicon file the user wrote badly is refused with its file and line; with --shard, a
+/// missing lexicon is an error, not a silent per-shard one.
+#[test]
+fn a_bad_or_missing_lexicon_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 2);
+    let lexicon = tmp.path().join("lexicon.tsv");
+    std::fs::write(&lexicon, "# mine\n小鹿\tFawnlet\n门口 doorway\n").unwrap();
+    let out = tmp.path().join("out");
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--lexicon", s(&lexicon)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("lexicon.tsv") && stderr(&o).contains("line 3"),
+        "{}",
+        stderr(&o)
+    );
+    let missing = tmp.path().join("none.tsv");
+    let o = amur(&[
+        "batch",
+        s(&input),
+        "-o",
+        s(&out),
+        "--shard",
+        "1/2",
+        "--lexicon",
+        s(&missing),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("none.tsv"), "{}", stderr(&o));
+}

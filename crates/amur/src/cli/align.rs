@@ -30,6 +30,10 @@ pub struct Args {
     /// CSV or TBX by extension; repeatable.
     #[arg(long)]
     glossary: Vec<PathBuf>,
+    /// A corpus lexicon that `amur batch --lexicon` learned (TSV: zh, en, score, beads):
+    /// its translations join the dictionary's. Only read.
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
     /// TMX language code of the Chinese side [default: zh-CN, or zh-TW for traditional text].
     #[arg(long)]
     src_lang: Option<String>,
@@ -119,8 +123,13 @@ pub fn run(args: &Args) -> Result<()> {
     for path in &args.glossary {
         glossary.extend(amur_tm::glossary_formats::read(path)?);
     }
+    let corpus = match &args.lexicon {
+        Some(path) => std::sync::Arc::new(super::read_lexicon(path)?),
+        None => Default::default(),
+    };
     let config = Config {
         glossary,
+        corpus,
         ..Config::default()
     };
     let pair::Aligned { alignment, notes } = pair::align_files(

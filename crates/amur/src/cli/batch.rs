@@ -3,6 +3,7 @@
 
 use super::{ReadOpts, refuse_overwriting_input, same_destination};
 use amur::batch::{self, Options, Outcome, Pair, Shard, Status, Summary};
+use amur_core::corpus::Learning;
 use amur_core::glossary::Glossary;
 use amur_core::pipeline::Config;
 use amur_glossary::extract::{self, ExtractOptions};
@@ -70,6 +71,13 @@ pub struct Args {
     /// give it to the --merge-only run instead.
     #[arg(long, value_name = "FILE", conflicts_with = "shard")]
     terms: Option<PathBuf>,
+    /// Learn translations from the confident beads of all pairs first (every pair is aligned
+    /// once more for it), align every pair with them, and write them here: TSV lines
+    /// `zh<TAB>en<TAB>score<TAB>beads`, which you may edit. When FILE exists its entries are
+    /// read first and win over learned ones (an English `-` keeps a word from being learned).
+    /// With --shard, FILE is only read: learn it in one unsharded run first.
+    #[arg(long, value_name = "FILE", conflicts_with = "merge_only")]
+    lexicon: Option<PathBuf>,
     /// Pairs aligned at once and threads used [default: all cores].
     #[arg(short, long)]
     jobs: Option<usize>,
@@ -156,7 +164,7 @@ pub fn run(args: &Args) -> Result<()> {
     for path in &args.glossary {
         glossary.extend(amur_tm::glossary_formats::read(path)?);
     }
-    let opts = Options {
+    let mut opts = Options {
         outdir: outdir.clone(),
         format: args.format,
         zh_read: args.read.document_options(0),
@@ -175,6 +183,45 @@ pub fn run(args: &Args) -> Result<()> {
     let pool = pool.build().context("cannot start the worker threads")?;
 
     let started = Instant::now();
+    if let Some(path) = &args.lexicon {
+        let mut inputs: Vec<&Path> = vec![input.as_path()];
+        inputs.extend(args.glossary.iter().map(PathBuf::as_path));
+        for p in &pairs {
+            inputs.extend([p.zh.as_path(), p.en.as_path()]);
+        }
+        super::refuse_overwriting_input(path, &inputs)?;
+        let loaded = match path.exists() {
+            true => Some(super::read_lexicon(path)?),
+            false => None,
+        };
+        let lexicon = match (args.shard, loaded) {
+            (Some(_), Some(loaded)) => loaded,
+            (Some(_), None) => bail!(
+                "{}: no such lexicon; with --shard, --lexicon only reads one (learn it in one run without --shard first)",
+                path.display()
+            ),
+            (None, loaded) => {
+                if !args.quiet {
+                    eprintln!("learning the corpus lexicon from {} pairs", pairs.len());
+                }
+                let learned = pool.install(|| {
+                    batch::learn(
+                        &pairs,
+                        &opts,
+                        &Learning::default(),
+                        loaded.as_ref(),
+                        &|_| {},
+                    )
+                });
+                super::write_lexicon(path, &learned)?;
+                if !args.quiet {
+                    eprintln!("{}: {} entries", path.display(), learned.entries.len());
+                }
+                learned
+            }
+        };
+        opts.config.corpus = std::sync::Arc::new(lexicon);
+    }
     let progress = Progress::new(pairs.len() as u64, args.quiet);
     let outcomes = pool.install(|| batch::run(&pairs, &opts, &|p, o| progress.done(p, o)))?;
     progress.finish();

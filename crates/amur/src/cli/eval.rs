@@ -1,12 +1,16 @@
 //! `amur eval`: score alignments against gold, or align a corpus and score it.
 
 use amur::eval;
+use amur_core::bead::{Alignment, Sentence};
+use amur_core::corpus::{CorpusLexicon, Learning, Measure, Observations};
 use amur_core::pipeline::{self, Config};
 use amur_core::segment::{Lang, ZhOptions};
 use amur_formats::document;
 use anyhow::{Context, Result};
+use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(clap::Args)]
@@ -27,6 +31,110 @@ pub struct Args {
     /// repeatable.
     #[arg(long)]
     glossary: Vec<PathBuf>,
+    /// With --run: the corpus lexicon (TSV: zh, en, score, beads): read when it exists (its
+    /// entries win over learned ones), written with what this run learned.
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
+    /// With --run: a scorer or learning parameter, NAME=VALUE (repeatable; see --grid).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    sets: Vec<String>,
+    /// With --run: try each value of a parameter, NAME=V1,V2,... (repeatable: every
+    /// combination), and choose by leave-one-document-out: for each document, the combination
+    /// best on the others is scored on it. Prints each combination's F1 and the
+    /// leave-one-out F1.
+    #[arg(long, value_name = "NAME=V1,V2,...")]
+    grid: Vec<String>,
+}
+
+/// What one alignment of the corpus is run with: the scorer's parameters and how the corpus
+/// learns (parameters `learn` (0 off, 1 Dice, 2 log-likelihood), `learn_min`,
+/// `learn_confidence`).
+#[derive(Clone, Default)]
+struct Setting {
+    params: amur_core::score::Params,
+    learning: Learning,
+}
+
+impl Setting {
+    fn set(&mut self, name: &str, value: f64) -> Result<()> {
+        match name {
+            "learn" => {
+                self.learning.measure = match value as i64 {
+                    0 => None,
+                    1 => Some(Measure::Dice),
+                    2 => Some(Measure::Llr),
+                    _ => anyhow::bail!("learn: 0 (off), 1 (Dice) or 2 (log-likelihood)"),
+                }
+            }
+            "learn_min" => self.learning.min_score = value,
+            "learn_confidence" => self.learning.min_confidence = value,
+            _ => self.params.set(name, value)?,
+        }
+        Ok(())
+    }
+}
+
+/// NAME=VALUE, or NAME=V1,V2,... for a grid.
+fn parse_assignment(text: &str) -> Result<(String, Vec<f64>)> {
+    let (name, values) = text
+        .split_once('=')
+        .with_context(|| format!("expected NAME=VALUE, got {text:?}"))?;
+    let values = values
+        .split(',')
+        .map(|v| {
+            v.trim()
+                .parse::<f64>()
+                .with_context(|| format!("{name}: {v:?} is not a number"))
+        })
+        .collect::<Result<Vec<f64>>>()?;
+    Ok((name.trim().to_string(), values))
+}
+
+/// A document of the corpus: its name, sentences and gold beads.
+struct Doc {
+    name: String,
+    zh: Vec<Sentence>,
+    en: Vec<Sentence>,
+    gold: Vec<eval::AlignBead>,
+}
+
+/// Aligns every document with `setting`: once without a corpus lexicon, then, if the corpus
+/// learns, again with what its confident beads taught (merged under `loaded`, whose entries
+/// win). Returns the alignments and the lexicon used in the last round.
+fn align_corpus(
+    docs: &[Doc],
+    glossary: &amur_core::glossary::Glossary,
+    setting: &Setting,
+    loaded: Option<&CorpusLexicon>,
+) -> (Vec<Alignment>, CorpusLexicon) {
+    let config = Config {
+        glossary: glossary.clone(),
+        params: setting.params.clone(),
+        ..Config::default()
+    };
+    let round = |config: &Config| -> Vec<Alignment> {
+        docs.par_iter()
+            .map(|d| pipeline::align_sentences(d.zh.clone(), d.en.clone(), config))
+            .collect()
+    };
+    let first = round(&config);
+    if setting.learning.measure.is_none() && loaded.is_none() {
+        return (first, CorpusLexicon::default());
+    }
+    let mut obs = Observations::default();
+    for al in &first {
+        obs.add(al, setting.learning.min_confidence);
+    }
+    let learned = setting.learning.lexicon(&obs);
+    let lexicon = match loaded {
+        Some(l) => l.merged_with(&learned),
+        None => learned,
+    };
+    let config = Config {
+        corpus: Arc::new(lexicon.clone()),
+        ..config
+    };
+    (round(&config), lexicon)
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -49,12 +157,21 @@ pub fn run(args: &Args) -> Result<()> {
     for path in &args.glossary {
         glossary.extend(amur_tm::glossary_formats::read(path)?);
     }
-    let config = Config {
-        glossary,
-        ..Config::default()
-    };
-    let mut loaded = eval::LoadedDirs::default();
-    let mut scored = Vec::new();
+    // The corpus learns when asked to (`--lexicon`, or `--set learn=1`): on mac-dev it adds
+    // nothing (see the README's Quality).
+    let mut setting = Setting::default();
+    if args.lexicon.is_none() {
+        setting.learning.measure = None;
+    }
+    for a in &args.sets {
+        let (name, values) = parse_assignment(a)?;
+        anyhow::ensure!(
+            values.len() == 1,
+            "--set {a}: one value (a list is for --grid)"
+        );
+        setting.set(&name, values[0])?;
+    }
+    let mut docs = Vec::new();
     for name in &names {
         let stem = name.trim_end_matches(".align");
         let read = |side: &str, lang| {
@@ -65,33 +182,164 @@ pub fn run(args: &Args) -> Result<()> {
                 &ZhOptions::default(),
             )
         };
-        let al = pipeline::align_sentences(read("zh", Lang::Zh)?, read("en", Lang::En)?, &config);
-        let gold = eval::read_align(&gold_dir.join(name))?;
+        docs.push(Doc {
+            name: name.clone(),
+            zh: read("zh", Lang::Zh)?,
+            en: read("en", Lang::En)?,
+            gold: eval::read_align(&gold_dir.join(name))?,
+        });
+    }
+    let loaded = match &args.lexicon {
+        Some(path) if path.exists() => Some(super::read_lexicon(path)?),
+        _ => None,
+    };
+    if !args.grid.is_empty() {
+        return grid(args, &docs, &glossary, &setting, loaded.as_ref());
+    }
+    let (aligned, lexicon) = align_corpus(&docs, &glossary, &setting, loaded.as_ref());
+    if let Some(path) = &args.lexicon {
+        super::write_lexicon(path, &lexicon)?;
+    }
+    let verses = match verses {
+        Some((zv, ev)) => Some((eval::read_verses(zv)?, eval::read_verses(ev)?)),
+        None => None,
+    };
+    let mut loaded_dirs = eval::LoadedDirs::default();
+    let mut scored = Vec::new();
+    for (doc, al) in docs.iter().zip(&aligned) {
         let mut test = eval::align_beads(&al.beads);
-        if let Some((zv, ev)) = verses {
-            let (zv, ev) = (eval::read_verses(zv)?, eval::read_verses(ev)?);
+        if let Some((zv, ev)) = &verses {
             let merged = eval::merge_verses(
                 &test.iter().map(|(b, _)| b.clone()).collect::<Vec<_>>(),
-                &zv,
-                &ev,
+                zv,
+                ev,
             );
             test = merged.into_iter().map(|b| (b, 1.0)).collect();
         }
-        scored.push((gold.clone(), test.clone()));
-        loaded.names.push(name.clone());
-        loaded
+        scored.push((doc.gold.clone(), test.clone()));
+        loaded_dirs.names.push(doc.name.clone());
+        loaded_dirs
             .pairs
-            .push((gold, test.into_iter().map(|(b, _)| b).collect()));
+            .push((doc.gold.clone(), test.into_iter().map(|(b, _)| b).collect()));
     }
-    let report = eval::report(&loaded);
+    let report = eval::report(&loaded_dirs);
+    let learned = if lexicon.is_empty() {
+        String::new()
+    } else {
+        format!("corpus lexicon: {} entries\n", lexicon.entries.len())
+    };
     emit(&format!(
-        "{}\n{}\n{}aligned {} documents in {:.2} s\n",
+        "{}\n{}\n{}{learned}aligned {} documents in {:.2} s\n",
         report.to_text(),
-        eval::type_table_text(&eval::type_table(&loaded.pairs), 3),
+        eval::type_table_text(&eval::type_table(&loaded_dirs.pairs), 3),
         eval::calibration_text(&eval::calibrate(&scored)),
         names.len(),
         started.elapsed().as_secs_f64()
     ))
+}
+
+/// Every combination of the grid's values, aligned and scored, then chosen document by
+/// document on the other documents (leave-one-out).
+fn grid(
+    args: &Args,
+    docs: &[Doc],
+    glossary: &amur_core::glossary::Glossary,
+    base: &Setting,
+    loaded: Option<&CorpusLexicon>,
+) -> Result<()> {
+    let axes: Vec<(String, Vec<f64>)> = args
+        .grid
+        .iter()
+        .map(|g| parse_assignment(g))
+        .collect::<Result<_>>()?;
+    let mut combos: Vec<Vec<f64>> = vec![Vec::new()];
+    for (_, values) in &axes {
+        combos = combos
+            .iter()
+            .flat_map(|c| {
+                values.iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.push(*v);
+                    c
+                })
+            })
+            .collect();
+    }
+    let label = |c: &[f64]| {
+        axes.iter()
+            .zip(c)
+            .map(|((n, _), v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out = String::new();
+    // results[k][d]: combination k's (gold, test) of document d.
+    let mut results: Vec<Vec<eval::AlignPair>> = Vec::new();
+    for c in &combos {
+        let mut setting = base.clone();
+        for ((name, _), v) in axes.iter().zip(c) {
+            setting.set(name, *v)?;
+        }
+        let (aligned, _) = align_corpus(docs, glossary, &setting, loaded);
+        let pairs: Vec<eval::AlignPair> = docs
+            .iter()
+            .zip(&aligned)
+            .map(|(d, al)| {
+                let test = eval::align_beads(&al.beads).into_iter().map(|(b, _)| b);
+                (d.gold.clone(), test.collect())
+            })
+            .collect();
+        let all = eval::score(&pairs);
+        let per: Vec<String> = pairs
+            .iter()
+            .map(|p| format!("{:.3}", eval::score(std::slice::from_ref(p)).f1_strict))
+            .collect();
+        out.push_str(&format!(
+            "{}\tstrict {:.4}\tlax {:.4}\t{}\n",
+            label(c),
+            all.f1_strict,
+            all.f1_lax,
+            per.join(" ")
+        ));
+        results.push(pairs);
+    }
+    // Leave one document out: the combination best on the others (the first listed of equals).
+    let mut held = Vec::new();
+    let mut mean = 0.0;
+    for d in 0..docs.len() {
+        let others = |k: usize| -> Vec<eval::AlignPair> {
+            (0..docs.len())
+                .filter(|&e| e != d)
+                .map(|e| results[k][e].clone())
+                .collect()
+        };
+        let mut best = 0;
+        let mut best_f1 = f64::NEG_INFINITY;
+        for k in 0..combos.len() {
+            let f1 = eval::score(&others(k)).f1_strict;
+            if f1 > best_f1 + 1e-12 {
+                best = k;
+                best_f1 = f1;
+            }
+        }
+        let pair = results[best][d].clone();
+        let f1 = eval::score(std::slice::from_ref(&pair)).f1_strict;
+        mean += f1 / docs.len() as f64;
+        out.push_str(&format!(
+            "held out {}: chose {} (strict {:.4} on the others), strict {:.3}\n",
+            docs[d].name,
+            label(&combos[best]),
+            best_f1,
+            f1
+        ));
+        held.push(pair);
+    }
+    let pooled = eval::score(&held);
+    out.push_str(&format!(
+        "leave-one-out: strict {:.4}, lax {:.4} (pooled); mean of documents {:.4}\n",
+        pooled.f1_strict, pooled.f1_lax, mean
+    ));
+    emit(&out)
 }
 
 /// Writes `text` to standard output; a closed stdout (`amur eval … | head -1`) is not an error

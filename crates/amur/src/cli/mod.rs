@@ -172,3 +172,20 @@ pub fn same_destination(a: &Path, b: &Path) -> bool {
         && dir(a).is_some()
         && dir(a) == dir(b)
 }
+
+/// Reads a corpus lexicon file (`--lexicon`): errors name the file and line.
+pub fn read_lexicon(path: &Path) -> Result<amur_core::corpus::CorpusLexicon> {
+    use anyhow::Context;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    amur_core::corpus::CorpusLexicon::from_tsv(&text)
+        .with_context(|| format!("{}: not a lexicon file", path.display()))
+}
+
+/// Writes a corpus lexicon file whole (atomically: a reader never sees half of it).
+pub fn write_lexicon(path: &Path, lexicon: &amur_core::corpus::CorpusLexicon) -> Result<()> {
+    use anyhow::Context;
+    let text = lexicon.to_tsv();
+    amur_tm::export::write_file(path, |w| w.write_all(text.as_bytes()))
+        .with_context(|| format!("cannot write {}", path.display()))
+}
