@@ -602,7 +602,10 @@ mod tests {
         let (path, post) = expected_best_path(4, &band, &band_scores(&band, &f), 0.15, 3.0);
         assert_eq!((path[0].i0, path[0].j0), (0, 0));
         assert_eq!(path.last().map(|s| (s.i1, s.j1)), Some((4, 4)));
-        assert!(path.windows(2).all(|w| (w[0].i1, w[0].j1) == (w[1].i0, w[1].j0)));
+        assert!(
+            path.windows(2)
+                .all(|w| (w[0].i1, w[0].j1) == (w[1].i0, w[1].j0))
+        );
         assert!(post.iter().all(|p| (0.0..=1.0).contains(p)));
     }
 }

@@ -701,9 +701,7 @@ impl<'a> Scorer<'a> {
         }
         let start = range.start;
         for (x, o) in out.iter_mut().enumerate().take(range.len()).skip(1) {
-            for d in 1..=x {
-                *o |= dup[start + x][d];
-            }
+            *o = dup[start + x][1..=x].iter().fold(0, |a, m| a | m);
         }
         out
     }
@@ -1399,6 +1397,26 @@ mod tests {
         let s = Scorer::new(&f, &lex, Params::default());
         let swapped = s.lexical(&s.pairs(0..2, |_| 0..3), 0, 1, 0, 2);
         assert!(ordered > swapped + 0.2, "{ordered} vs {swapped}");
+    }
+
+    /// With `once_per_bead`, an English word in both sentences of a 1-2 bead counts once: the
+    /// bead loses exactly that word's second match (its miss and its gain).
+    #[test]
+    fn a_word_repeated_in_a_bead_can_count_once() {
+        let (f, lex) = doc(
+            &["医生来了，医生走了。", "天黑了。"],
+            &["The doctor came.", "The doctor left.", "It grew dark."],
+        );
+        let plain = Scorer::new(&f, &lex, Params::default());
+        let mut params = Params::default();
+        params.set("once_per_bead", 2.0).unwrap();
+        let once = Scorer::new(&f, &lex, params);
+        let bead = |s: &Scorer| s.lexical(&s.pairs(0..2, |_| 0..3), 0, 1, 0, 2);
+        let doctor = lex.stems.get("doctor").unwrap() as usize;
+        let second = plain.stem_gain[doctor][1] + once.stem_miss[doctor][1];
+        assert!(second > 0.0);
+        assert!((bead(&plain) - bead(&once) - second).abs() < 1e-9);
+        assert!(Params::default().set("no_such", 1.0).is_err());
     }
 
     #[test]

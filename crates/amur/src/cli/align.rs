@@ -84,6 +84,7 @@ pub fn run(args: &Args) -> Result<()> {
     // Every file the command reads; none of its outputs may be one of them.
     let mut inputs = vec![args.zh.as_path(), args.en.as_path()];
     inputs.extend(args.glossary.iter().map(PathBuf::as_path));
+    inputs.extend(args.lexicon.as_deref());
     if !to_stdout {
         refuse_overwriting_input(&args.output, &inputs)?;
     }
