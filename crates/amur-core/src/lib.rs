@@ -16,6 +16,7 @@ pub mod bead;
 pub mod corpus;
 pub mod glossary;
 pub mod lexicon;
+pub mod period;
 pub mod pipeline;
 pub mod report;
 pub mod score;

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 
 /// What the aligner needs besides the two texts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     pub glossary: Glossary,
     pub params: Params,
@@ -21,6 +21,32 @@ pub struct Config {
     pub single_pass: bool,
     /// Translations learned from a corpus ([`crate::corpus`]), added to the document's lexicon.
     pub corpus: std::sync::Arc<crate::corpus::CorpusLexicon>,
+    /// Add amur's period lexicon ([`crate::period`]) to the glossary (on by default).
+    pub period_lexicon: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            glossary: Glossary::default(),
+            params: Params::default(),
+            single_pass: false,
+            corpus: Default::default(),
+            period_lexicon: true,
+        }
+    }
+}
+
+impl Config {
+    /// The glossary the aligner uses: the user's, and the period lexicon when it is on.
+    pub fn effective_glossary(&self) -> std::borrow::Cow<'_, Glossary> {
+        if !self.period_lexicon {
+            return std::borrow::Cow::Borrowed(&self.glossary);
+        }
+        let mut g = self.glossary.clone();
+        g.extend(crate::period::lexicon().clone());
+        std::borrow::Cow::Owned(g)
+    }
 }
 
 /// Grid cells up to which a block is searched in full; larger blocks use a band.
@@ -75,7 +101,8 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         })
         .collect();
     trace(&t0, "tokenized");
-    let mut lex = DocLexicon::build(&zh_tokens, &en_tokens, &config.glossary, tokenizer);
+    let glossary = config.effective_glossary();
+    let mut lex = DocLexicon::build(&zh_tokens, &en_tokens, &glossary, tokenizer);
     if !config.corpus.is_empty() {
         lex.add_corpus(&config.corpus, tokenizer);
     }

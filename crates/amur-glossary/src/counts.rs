@@ -5,7 +5,7 @@
 //! n-grams alone would miss 阿穆爾省 there. English candidates are counted as the n-grams
 //! they are, since English marks its word boundaries.
 
-use crate::phrases::{Phrase, en_phrases, han_chunks, zh_phrases};
+use crate::phrases::{Known, Phrase, en_phrases, han_chunks, zh_phrases};
 use crate::units::Unit;
 use amur_core::tokenize::Tokenizer;
 use rayon::prelude::*;
@@ -116,12 +116,12 @@ pub struct Counts {
 
 impl Counts {
     /// Counts the candidates of every unit.
-    pub fn new(units: &[Unit], tokenizer: &Tokenizer, single_char: bool) -> Counts {
+    pub fn new(units: &[Unit], tokenizer: &Tokenizer, single_char: bool, known: &Known) -> Counts {
         let phrases: Vec<(Vec<Phrase>, Vec<Phrase>)> = units
             .par_iter()
             .map(|u| {
                 (
-                    zh_phrases(&u.zh, tokenizer, single_char),
+                    zh_phrases(&u.zh, tokenizer, single_char, known),
                     en_phrases(&u.en, tokenizer),
                 )
             })
@@ -147,7 +147,11 @@ impl Counts {
 
 /// Every occurrence of a known Chinese phrase inside the Han stretches of a text (nested and
 /// overlapping ones included), with its written form.
-fn zh_substrings(text: &str, ids: &HashMap<String, u32>, min_chars: usize) -> Vec<(u32, String)> {
+pub fn zh_substrings(
+    text: &str,
+    ids: &HashMap<String, u32>,
+    min_chars: usize,
+) -> Vec<(u32, String)> {
     let mut out = Vec::new();
     for chunk in han_chunks(text) {
         let n = chunk.simplified.len();
@@ -184,7 +188,7 @@ mod tests {
             unit("阿穆爾省長", "Governor of the Amur oblast"),
             unit("阿穆尔省", "Amur oblast"),
         ];
-        let c = Counts::new(&units, Tokenizer::shared(), false);
+        let c = Counts::new(&units, Tokenizer::shared(), false, &Known::default());
         let id = c.zh.ids["阿穆尔省"];
         assert_eq!(c.zh.freq[id as usize], 3);
         assert_eq!(c.zh.surface(id), "阿穆爾省");

@@ -16,10 +16,12 @@
 
 use crate::counts::{Counts, has};
 use crate::link::{self, Pair};
+use crate::phrases::{Known, en_phrases, han_chunks};
 use crate::units::Unit;
 use amur_core::glossary::{Glossary, Term};
 use amur_core::lexicon::dictionary_glosses;
-use amur_core::tokenize::{Tokenizer, is_han};
+use amur_core::period;
+use amur_core::tokenize::{Tokenizer, is_han, to_simplified};
 use haoxue_dict::DICTIONARY;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -37,6 +39,8 @@ pub struct ExtractOptions {
     pub min_score: f64,
     /// Unit references kept per term.
     pub examples: usize,
+    /// Use the period lexicon ([`super::period`]) for term edges and renderings.
+    pub period_lexicon: bool,
 }
 
 impl Default for ExtractOptions {
@@ -47,6 +51,7 @@ impl Default for ExtractOptions {
             single_char: false,
             min_score: 0.3,
             examples: 2,
+            period_lexicon: true,
         }
     }
 }
@@ -208,6 +213,201 @@ fn pinyin(word: &str) -> Option<String> {
     (!out.is_empty()).then_some(out)
 }
 
+/// Bonus of a pair whose English is the period lexicon's rendering of its Chinese: enough to
+/// win over a pair of equal Dice, not over one that the corpus supports better.
+const LEXICON_BONUS: f64 = 0.15;
+/// Bonus of a name with its title (高次長) whose English holds the title's rendering and a
+/// capitalised word (Deputy Minister Gao): the same, so that on a tie the whole titled name
+/// wins over its title.
+const TITLED_NAME_BONUS: f64 = LEXICON_BONUS;
+
+/// What the period lexicon tells the extractor: its words (whole terms, see [`Known`]), the
+/// stem keys of its renderings by simplified Chinese, and its titles.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    pub known: Known,
+    renderings: HashMap<String, Vec<String>>,
+    titles: Vec<String>,
+}
+
+impl Lexicon {
+    /// The period lexicon, or nothing when `on` is false.
+    pub fn period(on: bool, tokenizer: &Tokenizer) -> Lexicon {
+        if !on {
+            return Lexicon::default();
+        }
+        let g = period::lexicon();
+        let mut renderings: HashMap<String, Vec<String>> = HashMap::new();
+        for t in &g.terms {
+            if let Some(key) = en_key(&t.en, tokenizer) {
+                renderings
+                    .entry(to_simplified(&t.zh))
+                    .or_default()
+                    .push(key);
+            }
+        }
+        Lexicon {
+            known: Known::new(g.terms.iter().map(|t| t.zh.as_str())),
+            renderings,
+            titles: period::titles().to_vec(),
+        }
+    }
+
+    /// The title a Chinese key ends with after a one-character name (高次长 → 次长).
+    pub fn titled_name<'a>(&'a self, zh: &str) -> Option<&'a str> {
+        let n = zh.chars().count();
+        self.titles
+            .iter()
+            .find(|t| t.chars().count() + 1 == n && zh.ends_with(t.as_str()))
+            .map(String::as_str)
+    }
+
+    /// The bonus of rendering `zh` as English `en_key` (stems): the lexicon's rendering or a
+    /// fuller phrase holding it (the translator's whole noun phrase wins the tie), or a titled
+    /// name (a surname and a title) whose English holds its title's rendering and more.
+    fn bonus(&self, zh: &str, en_key: &str, en_surface: &str) -> f64 {
+        let listed = |z: &str| self.renderings.get(z).into_iter().flatten();
+        if listed(zh).any(|r| r == en_key || en_holds(en_key, r)) {
+            return LEXICON_BONUS;
+        }
+        let capitalised = en_surface
+            .split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .count();
+        let surname = zh.chars().next().is_some_and(|ch| SURNAMES.contains(ch));
+        match self.titled_name(zh) {
+            Some(title)
+                if capitalised >= 2
+                    && surname
+                    && listed(title).any(|r| en_key != r && en_key.contains(r.as_str())) =>
+            {
+                TITLED_NAME_BONUS
+            }
+            _ => 0.0,
+        }
+    }
+}
+
+/// Whether English key `big` holds key `small` as a run of whole stems.
+fn en_holds(big: &str, small: &str) -> bool {
+    let (b, s): (Vec<&str>, Vec<&str>) = (big.split(' ').collect(), small.split(' ').collect());
+    s.len() < b.len() && b.windows(s.len()).any(|w| w == s.as_slice())
+}
+
+/// The stem key of an English phrase as candidates are keyed ("Ministry of Foreign Affairs"
+/// → "ministri of foreign affair"), if it is one candidate phrase.
+fn en_key(en: &str, tokenizer: &Tokenizer) -> Option<String> {
+    en_phrases(en, tokenizer)
+        .into_iter()
+        .find(|p| p.surface == en.trim())
+        .map(|p| p.key)
+}
+
+/// Ranking weight of a name with its title (劉公使 / Minister Liu): three quarters, as the
+/// name and the title are terms of their own and rank on their own; a whole one otherwise.
+fn titled_weight(zh: &str, lex: &Lexicon) -> f64 {
+    if lex.titled_name(zh).is_some() {
+        0.75
+    } else {
+        1.0
+    }
+}
+
+/// Share of a Chinese phrase's occurrences that must be cut for it to be no term.
+const CUT_SHARE: f64 = 0.5;
+
+/// Chinese phrases that are mostly cut out of a title, a titled name or another word of the
+/// lexicon (see [`is_cut`]).
+fn cut_phrases(units: &[Unit], c: &Counts, lex: &Lexicon) -> HashSet<u32> {
+    if lex.titles.is_empty() {
+        return HashSet::new();
+    }
+    let mut cut = vec![0usize; c.zh.keys.len()];
+    for u in units {
+        for chunk in han_chunks(&u.zh) {
+            let text = &chunk.simplified;
+            let spans = title_spans(text, &lex.titles);
+            let words = known_spans(text, &lex.known);
+            let n = text.len();
+            for start in 0..n {
+                for end in start + 2..=(start + 12).min(n) {
+                    let key: String = text[start..end].iter().collect();
+                    if let Some(&id) = c.zh.ids.get(&key)
+                        && is_cut(&key, start, end, (&spans, &words), text, lex)
+                    {
+                        cut[id as usize] += 1;
+                    }
+                }
+            }
+        }
+    }
+    cut.iter()
+        .enumerate()
+        .filter(|&(i, &n)| n > 0 && n as f64 >= CUT_SHARE * c.zh.freq[i] as f64)
+        .map(|(i, _)| i as u32)
+        .collect()
+}
+
+/// Where titles occur in a text (character ranges), longest title first at each place.
+fn title_spans(text: &[char], titles: &[String]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for t in titles {
+        let t: Vec<char> = t.chars().collect();
+        for i in 0..text.len().saturating_sub(t.len() - 1) {
+            if text[i..].starts_with(&t) {
+                spans.push((i, i + t.len()));
+            }
+        }
+    }
+    spans
+}
+
+/// Where the lexicon's words occur in a text (character ranges).
+fn known_spans(text: &[char], known: &Known) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for start in 0..text.len() {
+        for end in start + 2..=(start + 10).min(text.len()) {
+            if known.contains(&text[start..end].iter().collect::<String>()) {
+                spans.push((start, end));
+            }
+        }
+    }
+    spans
+}
+
+/// Whether the occurrence `start..end` of `key` cuts a title or another word of the lexicon
+/// (黑河道|尹, 高次|長, 黑|河道尹: it starts or ends strictly inside one) or cuts a name from
+/// the title that follows it (駐海蘭泡鍾|領事: a surname at its end, a title right after, and
+/// the phrase no word of its own). `spans`: the titles' and the lexicon words' occurrences.
+fn is_cut(
+    key: &str,
+    start: usize,
+    end: usize,
+    (spans, words): (&[(usize, usize)], &[(usize, usize)]),
+    text: &[char],
+    lex: &Lexicon,
+) -> bool {
+    let inside = |p: usize| {
+        spans
+            .iter()
+            .chain(words)
+            .any(|&(s, e)| s < p && p < e && !(start <= s && e <= end))
+    };
+    if (inside(start) || inside(end)) && !lex.known.contains(key) {
+        return true;
+    }
+    let surname = text[end - 1];
+    let title_follows = spans.iter().any(|&(s, _)| s == end);
+    title_follows
+        && SURNAMES.contains(surname)
+        && key.chars().count() > 1
+        && !lex.known.contains(key)
+        && !is_dictionary_word(key)
+}
+
+/// Common single-character surnames (simplified), for names abbreviated to surname + title.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦傅方白邹孟熊秦邱尹薛段雷侯龙史陶黎贺顾毛郝龚邵钱严武戴莫孔汤鲍颜施章伍常康庄易梅齐祝";
+
 /// Co-occurrence counts of Chinese and English phrases that each occur at least `min_freq`
 /// times, keeping pairs that co-occur at least `min_freq` times.
 fn joint_counts(c: &Counts, min_freq: usize) -> HashMap<(u32, u32), usize> {
@@ -242,8 +442,15 @@ fn joint_counts(c: &Counts, min_freq: usize) -> HashMap<(u32, u32), usize> {
 }
 
 /// Scores every co-occurring pair, best first.
-fn pairs(c: &Counts, opts: &ExtractOptions, tokenizer: &Tokenizer) -> Vec<Pair> {
-    let joint = joint_counts(c, opts.min_freq);
+fn pairs(
+    c: &Counts,
+    opts: &ExtractOptions,
+    tokenizer: &Tokenizer,
+    lex: &Lexicon,
+    cut: &HashSet<u32>,
+) -> Vec<Pair> {
+    let mut joint = joint_counts(c, opts.min_freq);
+    joint.retain(|(z, _), _| !cut.contains(z));
     let zh_ids: HashSet<u32> = joint.keys().map(|&(z, _)| z).collect();
     let zh_glosses: HashMap<u32, HashSet<String>> = zh_ids
         .into_par_iter()
@@ -270,7 +477,9 @@ fn pairs(c: &Counts, opts: &ExtractOptions, tokenizer: &Tokenizer) -> Vec<Pair> 
                 en: e,
                 joint: j,
                 dice,
-                score: dice + prior(zk, &zh_glosses[&z], ek, &en_surfaces[&e]),
+                score: dice
+                    + prior(zk, &zh_glosses[&z], ek, &en_surfaces[&e])
+                    + lex.bonus(zk, ek, &en_surfaces[&e]),
             })
         })
         .collect();
@@ -304,9 +513,11 @@ fn examples(c: &Counts, units: &[Unit], p: &Pair, n: usize) -> Vec<String> {
 /// Extracts term pairs from aligned units, best first.
 pub fn extract(units: &[Unit], opts: &ExtractOptions) -> Vec<Extracted> {
     let tokenizer = Tokenizer::shared();
-    let counts = Counts::new(units, tokenizer, opts.single_char);
-    let pairs = pairs(&counts, opts, tokenizer);
-    let linked = link::select(&pairs, &counts, opts.min_freq.max(1));
+    let lex = Lexicon::period(opts.period_lexicon, tokenizer);
+    let counts = Counts::new(units, tokenizer, opts.single_char, &lex.known);
+    let cut = cut_phrases(units, &counts, &lex);
+    let pairs = pairs(&counts, opts, tokenizer, &lex, &cut);
+    let linked = link::select(&pairs, &counts, opts.min_freq.max(1), &lex);
     let mut out: Vec<Extracted> = linked
         .iter()
         .filter(|p| p.dice >= opts.min_score)
@@ -318,7 +529,12 @@ pub fn extract(units: &[Unit], opts: &ExtractOptions) -> Vec<Extracted> {
                 joint: p.joint,
                 score: p.dice,
                 examples: examples(&counts, units, p, opts.examples),
-                rank: rank(p.dice, p.joint, termhood(zk), name_similarity(zk, &en)),
+                rank: rank(
+                    p.dice,
+                    p.joint,
+                    termhood(zk) * titled_weight(zk, &lex),
+                    name_similarity(zk, &en),
+                ),
                 en,
             }
         })

@@ -21,7 +21,7 @@
 //! Chinese phrases that only ever occur inside another chosen term (庫達 in 庫達攝夫).
 
 use crate::counts::{Counts, has};
-use crate::extract::is_dictionary_word;
+use crate::extract::{Lexicon, is_dictionary_word};
 use std::collections::{HashMap, HashSet};
 
 /// Most rounds of pruning and linking.
@@ -80,7 +80,7 @@ struct Bans {
 }
 
 /// Links, prunes and links again until stable; returns the chosen pairs.
-pub fn select(sorted: &[Pair], c: &Counts, min_freq: usize) -> Vec<Pair> {
+pub fn select(sorted: &[Pair], c: &Counts, min_freq: usize, lex: &Lexicon) -> Vec<Pair> {
     let mut bans = Bans::default();
     let mut taken = Vec::new();
     let dice: HashMap<(u32, u32), f64> = sorted.iter().map(|p| ((p.zh, p.en), p.dice)).collect();
@@ -97,12 +97,14 @@ pub fn select(sorted: &[Pair], c: &Counts, min_freq: usize) -> Vec<Pair> {
             continue;
         }
         let promoted = promotions(&taken, sorted, c, &bans);
-        if promoted.is_empty() {
+        let fragments = nested_fragments(&taken, sorted, c, &bans);
+        if promoted.is_empty() && fragments.is_empty() {
             break;
         }
         bans.pairs.extend(promoted);
+        bans.zh.extend(fragments);
     }
-    let taken = drop_extensions(taken, c);
+    let taken = drop_extensions(taken, c, lex);
     drop_fragments(taken, c)
 }
 
@@ -431,12 +433,50 @@ fn promotions(taken: &[Pair], sorted: &[Pair], c: &Counts, bans: &Bans) -> Vec<(
         .collect()
 }
 
+/// Linked Chinese phrases that occur outside a longer candidate fewer than [`MIN_APART`]
+/// times while the longer one pairs with English that holds theirs nearly as well (C-value's
+/// idea: a phrase's own evidence is what its longer neighbours leave): 阿穆爾 / Amur inside
+/// 阿穆爾省地方自治會 / Amur Oblast Zemstvo Assembly. The longer phrase gets the chance to link.
+fn nested_fragments(taken: &[Pair], sorted: &[Pair], c: &Counts, bans: &Bans) -> Vec<u32> {
+    let mut by_zh_len: Vec<&Pair> = sorted
+        .iter()
+        .filter(|q| {
+            c.zh.natural[q.zh as usize]
+                && !bans.zh.contains(&q.zh)
+                && !bans.en.contains(&q.en)
+                && !bans.pairs.contains(&(q.zh, q.en))
+        })
+        .collect();
+    by_zh_len.sort_by_key(|q| std::cmp::Reverse(c.zh.keys[q.zh as usize].len()));
+    taken
+        .iter()
+        .filter(|p| {
+            let (zk, ek) = (&c.zh.keys[p.zh as usize], &c.en.keys[p.en as usize]);
+            let f = c.zh.freq[p.zh as usize];
+            by_zh_len.iter().any(|q| {
+                let (qk, qe) = (&c.zh.keys[q.zh as usize], &c.en.keys[q.en as usize]);
+                qk.len() > zk.len()
+                    && qk.contains(zk.as_str())
+                    && f < c.zh.freq[q.zh as usize] + MIN_APART
+                    && en_nested(ek, qe)
+                    && q.joint + MIN_APART > p.joint
+                    && q.dice >= p.dice - PROMOTION_SLACK
+            })
+        })
+        .map(|p| p.zh)
+        .collect()
+}
+
 /// Drops pairs that extend another linked pair on both sides by one character or by another
-/// linked term.
-fn drop_extensions(taken: Vec<Pair>, c: &Counts) -> Vec<Pair> {
+/// linked term; a name with its title (高次長 / Deputy Minister Gao beside 次長 / Deputy
+/// Minister) is no extension but a term of its own.
+fn drop_extensions(taken: Vec<Pair>, c: &Counts, lex: &Lexicon) -> Vec<Pair> {
     let (by_zh, _) = index(&taken, c);
     let is_extension = |p: &Pair| {
         let zk = &c.zh.keys[p.zh as usize];
+        if lex.titled_name(zk).is_some() {
+            return false;
+        }
         let ek = &c.en.keys[p.en as usize];
         by_zh.iter().any(|(qk, &i)| {
             let q = &taken[i];

@@ -8,14 +8,35 @@
 //! run: no phrase spans them. Function words may sit inside a phrase but never at its edges.
 
 use amur_core::tokenize::{Tokenizer, en_number, is_han, is_stop_word, to_simplified, zh_number};
+use std::collections::HashSet;
 use unicode_segmentation::UnicodeSegmentation;
+
+/// Whole words the extractor knows beyond jieba's dictionary: the period lexicon's terms
+/// (simplified). Adjacent jieba words that make up one of them are taken as one word, and a
+/// known word may start or end with a function character (本部, 議決).
+#[derive(Debug, Clone, Default)]
+pub struct Known {
+    pub words: HashSet<String>,
+}
+
+impl Known {
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Known {
+        Known {
+            words: words.into_iter().map(to_simplified).collect(),
+        }
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.words.contains(word)
+    }
+}
 
 /// Longest Chinese phrase, in words.
 pub const MAX_ZH_WORDS: usize = 3;
-/// Longest English phrase, in content words.
-pub const MAX_EN_CONTENT: usize = 3;
+/// Longest English phrase, in content words ("Amur Oblast Zemstvo Assembly" is 4).
+pub const MAX_EN_CONTENT: usize = 4;
 /// Longest English phrase, in words of any kind ("Ministry of Foreign Affairs" is 4).
-const MAX_EN_WORDS: usize = 5;
+const MAX_EN_WORDS: usize = 6;
 
 /// One occurrence of a candidate phrase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,20 +66,27 @@ struct ZhWord {
 /// Jieba's cuts are not always a term's edges (黑河道尹傅家驥 is cut 黑/河道/尹傅/家驥, and
 /// 阿穆爾省長 is cut 阿穆爾/省長), so n-grams of two or more words also come with one
 /// character taken off the first word, the last word, or both (傅家驥, 阿穆爾省).
-pub fn zh_phrases(text: &str, tokenizer: &Tokenizer, single_char: bool) -> Vec<Phrase> {
+pub fn zh_phrases(
+    text: &str,
+    tokenizer: &Tokenizer,
+    single_char: bool,
+    known: &Known,
+) -> Vec<Phrase> {
     let mut out = Vec::new();
-    for run in zh_runs(text, tokenizer) {
+    for run in zh_runs(text, tokenizer, known) {
+        let run = join_known(run, known);
         for start in 0..run.len() {
             for end in start + 1..=(start + MAX_ZH_WORDS).min(run.len()) {
                 let words = &run[start..end];
-                out.extend(zh_phrase(words, single_char));
+                out.extend(zh_phrase(words, single_char, known));
                 if words.len() < 2 {
                     continue;
                 }
                 for (head, tail) in [(true, false), (false, true), (true, true)] {
                     if let Some(cut) = trimmed(words, head, tail) {
                         out.extend(
-                            zh_phrase(&cut, single_char).map(|p| Phrase { trimmed: true, ..p }),
+                            zh_phrase(&cut, single_char, known)
+                                .map(|p| Phrase { trimmed: true, ..p }),
                         );
                     }
                 }
@@ -96,14 +124,73 @@ fn trimmed(words: &[ZhWord], head: bool, tail: bool) -> Option<Vec<ZhWord>> {
     Some(out)
 }
 
+/// Longest run of jieba words joined into one known word.
+const MAX_KNOWN_WORDS: usize = 4;
+
+/// A run with adjacent words that make up a known word joined into one, longest first from
+/// the left (地方/自治/會 → 地方自治會 when the lexicon has it).
+fn join_known(run: Vec<ZhWord>, known: &Known) -> Vec<ZhWord> {
+    if known.words.is_empty() {
+        return run;
+    }
+    let mut out = Vec::with_capacity(run.len());
+    let mut i = 0;
+    while i < run.len() {
+        let longest = (i + 2..=(i + MAX_KNOWN_WORDS).min(run.len()))
+            .rev()
+            .find(|&j| {
+                let joined: String = run[i..j].iter().map(|w| w.simplified.as_str()).collect();
+                known.contains(&joined)
+            });
+        match longest {
+            Some(j) => {
+                out.push(ZhWord {
+                    simplified: run[i..j].iter().map(|w| w.simplified.as_str()).collect(),
+                    surface: run[i..j].iter().map(|w| w.surface.as_str()).collect(),
+                });
+                i = j;
+            }
+            None => {
+                out.push(run[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Characters (simplified) of literary and official Chinese that never start a term: particles,
+/// pronouns, prepositions, adverbs, the verbs of the formulae (据 "according to", 查 "it is
+/// noted", 请 "please") and 驻 "stationed at" (驻海兰泡 + a consul's name) ...
+const LEAD_FUNCTION_CHARS: &str = "之曰其者所以于而及与并亦均即则乃遂已该此据查准请饬经为向在至因但惟又且或凡每兹既仍尚皆俱当若倘被嗣业兼驻";
+/// ... and that never end one: the same particles, and the speech verbs of reported text
+/// (电称 "telegraphed saying", 略谓 "said in substance").
+const TAIL_FUNCTION_CHARS: &str =
+    "之曰其者所以于而及与并亦均即则乃遂称谓云已等也矣焉乎哉耳着了的在将为向由被该此";
+
+/// Whether a phrase (simplified) starts or ends with a function character while being no
+/// word of its own (a dictionary word such as 所以 or 记者, or a known word such as 本部).
+pub fn has_function_edge(key: &str, known: &Known) -> bool {
+    let (Some(first), Some(last)) = (key.chars().next(), key.chars().last()) else {
+        return false;
+    };
+    let edge = LEAD_FUNCTION_CHARS.contains(first) || TAIL_FUNCTION_CHARS.contains(last);
+    edge && key.chars().count() > 1
+        && !known.contains(key)
+        && !crate::extract::is_dictionary_word(key)
+}
+
 /// The phrase made of `words`, if it may be a term.
-fn zh_phrase(words: &[ZhWord], single_char: bool) -> Option<Phrase> {
+fn zh_phrase(words: &[ZhWord], single_char: bool, known: &Known) -> Option<Phrase> {
     let (first, last) = (words.first()?, words.last()?);
     if is_zh_function_word(&first.simplified) || is_zh_function_word(&last.simplified) {
         return None;
     }
     let key: String = words.iter().map(|w| w.simplified.as_str()).collect();
     if !single_char && key.chars().count() < 2 {
+        return None;
+    }
+    if has_function_edge(&key, known) {
         return None;
     }
     Some(Phrase {
@@ -115,34 +202,83 @@ fn zh_phrase(words: &[ZhWord], single_char: bool) -> Option<Phrase> {
     })
 }
 
-/// Runs of adjacent usable Chinese words. Jieba cuts each stretch of Han characters; words
-/// it drops (numbers) and words that are numbers with a unit (三月, 八百名) end a run.
-fn zh_runs(text: &str, tokenizer: &Tokenizer) -> Vec<Vec<ZhWord>> {
+/// Runs of adjacent usable Chinese words. Jieba cuts each stretch of Han characters, except
+/// that known words of [`MIN_FORCED_CHARS`] or more are cut out first (jieba's dictionary is
+/// modern Chinese: it cuts 地方自治會議決 as 地方自治/會議/決); words it drops (numbers) and
+/// words that are numbers with a unit (三月, 八百名) end a run.
+fn zh_runs(text: &str, tokenizer: &Tokenizer, known: &Known) -> Vec<Vec<ZhWord>> {
     let mut runs = Vec::new();
     for chunk in han_chunks(text) {
         let mut run: Vec<ZhWord> = Vec::new();
-        let mut cursor = 0;
-        let joined: String = chunk.simplified.iter().collect();
-        for word in tokenizer.zh(&joined).words {
-            let w: Vec<char> = word.chars().collect();
-            let Some(at) = find_chars(&chunk.simplified, &w, cursor) else {
-                continue;
-            };
-            if at > cursor || is_numeric_word(&word) {
-                runs.push(std::mem::take(&mut run));
-            }
-            cursor = at + w.len();
-            if !is_numeric_word(&word) {
+        for (piece, forced) in forced_pieces(&chunk, known) {
+            let (simplified, original) = (&chunk.simplified[piece.clone()], &chunk.original[piece]);
+            if forced {
                 run.push(ZhWord {
-                    simplified: word,
-                    surface: chunk.original[at..cursor].iter().collect(),
+                    simplified: simplified.iter().collect(),
+                    surface: original.iter().collect(),
                 });
+                continue;
+            }
+            let mut cursor = 0;
+            let joined: String = simplified.iter().collect();
+            for word in tokenizer.zh(&joined).words {
+                let w: Vec<char> = word.chars().collect();
+                let Some(at) = find_chars(simplified, &w, cursor) else {
+                    continue;
+                };
+                if at > cursor || is_numeric_word(&word) {
+                    runs.push(std::mem::take(&mut run));
+                }
+                cursor = at + w.len();
+                if !is_numeric_word(&word) {
+                    run.push(ZhWord {
+                        simplified: word,
+                        surface: original[at..cursor].iter().collect(),
+                    });
+                }
+            }
+            if cursor < simplified.len() {
+                runs.push(std::mem::take(&mut run));
             }
         }
         runs.push(run);
     }
     runs.retain(|r| !r.is_empty());
     runs
+}
+
+/// Known words this long or longer are cut out before jieba runs; shorter ones (督軍, 公使)
+/// are joined only where jieba's cuts allow ([`join_known`]).
+const MIN_FORCED_CHARS: usize = 3;
+/// Longest known word looked for.
+const MAX_FORCED_CHARS: usize = 10;
+
+/// A chunk cut into pieces: known words of [`MIN_FORCED_CHARS`] or more (longest first, from
+/// the left), marked `true`, and the stretches between them.
+fn forced_pieces(chunk: &HanChunk, known: &Known) -> Vec<(std::ops::Range<usize>, bool)> {
+    let text = &chunk.simplified;
+    let mut out = Vec::new();
+    let (mut i, mut from) = (0, 0);
+    while i < text.len() {
+        let hit = (MIN_FORCED_CHARS..=MAX_FORCED_CHARS.min(text.len() - i))
+            .rev()
+            .find(|&n| known.contains(&text[i..i + n].iter().collect::<String>()));
+        match hit {
+            Some(n) => {
+                if from < i {
+                    out.push((from..i, false));
+                }
+                out.push((i..i + n, true));
+                i += n;
+                from = i;
+            }
+            None => i += 1,
+        }
+    }
+    if from < text.len() {
+        out.push((from..text.len(), false));
+    }
+    out
 }
 
 /// A maximal stretch of Han characters, simplified and as written, character for character.
@@ -199,7 +335,8 @@ pub fn is_numeric_word(word: &str) -> bool {
 }
 
 /// Chinese function words (simplified): pronouns, particles, prepositions, conjunctions,
-/// auxiliaries and the formulae of official prose. They never start or end a term.
+/// auxiliaries, the formulae of official prose and its distributive and time words (各地
+/// "everywhere", 每月 "every month"). They never start or end a term.
 pub fn is_zh_function_word(word: &str) -> bool {
     ZH_FUNCTION_WORDS.binary_search(&word).is_ok()
 }
@@ -210,13 +347,14 @@ const ZH_FUNCTION_WORDS: &[&str] = &[
     "么", "之", "之中", "之后", "之间", "也", "了", "于", "亦", "仍", "他", "他们", "以", "以上",
     "以下", "以便", "以前", "以及", "以后", "以来", "们", "但", "但是", "何", "你", "你们", "使",
     "例如", "依", "便", "俟", "倘", "假如", "其", "其中", "再", "准", "几", "凡", "则", "到", "前",
-    "即", "却", "又", "及", "另", "另外", "只", "只是", "可", "可以", "各", "同", "向", "吗", "否",
-    "呢", "和", "哪", "啊", "因", "因为", "因此", "在", "均", "如", "如下", "如何", "如果", "如此",
-    "它", "对", "对于", "将", "尚", "就", "就是", "已", "已经", "并", "并且", "并非", "很", "得",
-    "惟", "我", "我们", "或", "或者", "所", "所以", "所有", "把", "按照", "据", "故", "无", "既",
-    "时", "是", "有", "本", "来", "根据", "此", "此外", "每", "没有", "然而", "现在", "由", "由于",
-    "的", "着", "而", "而且", "能", "自", "自己", "至", "虽", "虽然", "被", "该", "请", "诸", "谁",
-    "起来", "还", "还是", "还有", "这", "这个", "这么", "这些", "这样", "通过", "那", "那个",
+    "即", "却", "又", "及", "另", "另外", "只", "只是", "可", "可以", "各", "各国", "各地", "各处",
+    "同", "向", "吗", "否", "呢", "和", "哪", "啊", "因", "因为", "因此", "在", "均", "如", "如下",
+    "如何", "如果", "如此", "它", "对", "对于", "将", "尚", "就", "就是", "已", "已经", "并",
+    "并且", "并非", "很", "得", "惟", "我", "我们", "或", "或者", "所", "所以", "所有", "把",
+    "按照", "据", "故", "无", "既", "时", "是", "有", "本", "本年", "本日", "本月", "来", "根据",
+    "此", "此外", "每", "每天", "每年", "每日", "每月", "没有", "然而", "现在", "由", "由于", "的",
+    "着", "而", "而且", "能", "自", "自己", "至", "虽", "虽然", "被", "该", "该处", "请", "诸",
+    "谁", "起来", "还", "还是", "还有", "这", "这个", "这么", "这些", "这样", "通过", "那", "那个",
     "那么", "那些", "那样", "都", "随", "非", "须", "须至",
 ];
 
@@ -349,7 +487,7 @@ mod tests {
     #[test]
     fn chinese_phrases_are_simplified_keys_with_traditional_surfaces() {
         let t = Tokenizer::shared();
-        let p = zh_phrases("駐海蘭泡領事電稱", t, false);
+        let p = zh_phrases("駐海蘭泡領事電稱", t, false, &Known::default());
         let hlp = p.iter().find(|p| p.key == "海兰泡").expect("海兰泡");
         assert_eq!(hlp.surface, "海蘭泡");
         assert!(keys(&p).contains(&"海兰泡领事"), "{:?}", keys(&p));
@@ -358,11 +496,13 @@ mod tests {
     #[test]
     fn numbers_and_punctuation_end_chinese_runs() {
         let t = Tokenizer::shared();
-        let p = zh_phrases("華工三千五百餘名，護照", t, false);
+        let p = zh_phrases("華工三千五百餘名，護照", t, false, &Known::default());
         let k = keys(&p);
         assert!(k.contains(&"华工") && k.contains(&"护照"), "{k:?}");
-        assert!(keys(&zh_phrases("黑河道尹傅家驥", t, false)).contains(&"傅家骥"));
-        assert!(keys(&zh_phrases("阿穆爾省長", t, false)).contains(&"阿穆尔省"));
+        assert!(
+            keys(&zh_phrases("黑河道尹傅家驥", t, false, &Known::default())).contains(&"傅家骥")
+        );
+        assert!(keys(&zh_phrases("阿穆爾省長", t, false, &Known::default())).contains(&"阿穆尔省"));
         assert!(!k.iter().any(|k| k.contains("三千")), "{k:?}");
         assert!(
             !k.iter().any(|k| k.contains("华工") && k.contains("护照")),
@@ -373,10 +513,44 @@ mod tests {
     }
 
     #[test]
+    fn no_phrase_starts_or_ends_with_a_function_character() {
+        let t = Tokenizer::shared();
+        let none = Known::default();
+        let k: Vec<String> = zh_phrases(
+            "高次長曰：貴國地方自治會之議決案，據海蘭泡領事電稱",
+            t,
+            false,
+            &none,
+        )
+        .into_iter()
+        .map(|p| p.key)
+        .collect();
+        for bad in ["之议决案", "自治会之", "长曰", "电称", "据海兰泡"] {
+            assert!(!k.iter().any(|x| x == bad), "{bad} in {k:?}");
+        }
+        assert!(has_function_edge("已电", &none) && !has_function_edge("所以", &none));
+        assert!(!has_function_edge("记者", &none));
+        let known = Known::new(["本部"]);
+        assert!(!has_function_edge("本部", &known));
+    }
+
+    #[test]
+    fn words_of_the_lexicon_are_joined() {
+        let t = Tokenizer::shared();
+        let known = Known::new(["地方自治會", "海參崴"]);
+        let k: Vec<String> = zh_phrases("阿穆爾省地方自治會電達海參崴", t, false, &known)
+            .into_iter()
+            .map(|p| p.key)
+            .collect();
+        assert!(k.contains(&"地方自治会".to_string()), "{k:?}");
+        assert!(k.contains(&"海参崴".to_string()), "{k:?}");
+    }
+
+    #[test]
     fn single_characters_only_on_request() {
         let t = Tokenizer::shared();
-        assert!(!keys(&zh_phrases("電", t, false)).contains(&"电"));
-        assert!(keys(&zh_phrases("電", t, true)).contains(&"电"));
+        assert!(!keys(&zh_phrases("電", t, false, &Known::default())).contains(&"电"));
+        assert!(keys(&zh_phrases("電", t, true, &Known::default())).contains(&"电"));
     }
 
     #[test]

@@ -731,3 +731,125 @@ fn glossary_commands_never_overwrite_their_inputs() {
             > 2
     );
 }
+
+/// The terms a historian would list for the period texts, with each text's renderings.
+fn historian_terms() -> Vec<(String, Vec<String>)> {
+    pairs(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/period/terms.tsv"))
+        .iter()
+        .map(|(zh, en)| key(zh, en))
+        .collect()
+}
+
+/// Checks a period top 30: every term whole (no function character at an edge, not only ever
+/// found inside a longer listed term), and how many have a rendering the texts use.
+fn check_period_top30(name: &str, units: &[Unit], least_right: usize) {
+    let terms = extract::extract(units, &ExtractOptions::default());
+    let top: Vec<&Extracted> = terms.iter().take(30).collect();
+    assert_eq!(top.len(), 30, "{name}");
+    let listed = historian_terms();
+    let text: String = units
+        .iter()
+        .map(|u| to_simplified(&u.zh))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut right = 0;
+    for (i, t) in top.iter().enumerate() {
+        let (zh, en) = key(&t.zh, &t.en);
+        let ok = listed.contains(&(zh.clone(), en));
+        right += usize::from(ok);
+        println!(
+            "{name} {:2} {}\t{}\t{}",
+            i + 1,
+            t.zh,
+            t.en,
+            if ok { "" } else { "<- not the text's" }
+        );
+        let known = amur_glossary::phrases::Known::new(
+            amur_core::period::lexicon()
+                .terms
+                .iter()
+                .map(|t| t.zh.as_str()),
+        );
+        assert!(
+            !amur_glossary::phrases::has_function_edge(&zh, &known),
+            "{name}: {} starts or ends with a function character",
+            t.zh
+        );
+        // Cut: not listed itself, and a piece of a longer listed term that never occurs
+        // outside it.
+        if listed.iter().any(|(l, _)| *l == zh) {
+            continue;
+        }
+        let alone = text.matches(zh.as_str()).count();
+        let inside_longer = listed
+            .iter()
+            .filter(|(l, _)| l.len() > zh.len() && l.contains(zh.as_str()))
+            .map(|(l, _)| l)
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
+            .any(|l| text.matches(l.as_str()).count() * l.matches(zh.as_str()).count() >= alone);
+        assert!(
+            !inside_longer,
+            "{name}: {} is cut out of a longer term",
+            t.zh
+        );
+    }
+    println!("{name}: {right} of 30 with the text's rendering");
+    assert!(
+        right >= least_right,
+        "{name}: {right} of 30 with the text's rendering"
+    );
+}
+
+#[test]
+fn period_terms_are_whole_with_the_texts_renderings() {
+    let samples: Vec<Unit> = sample_units()
+        .iter()
+        .filter(|u| u.doc != "report-modern")
+        .cloned()
+        .collect();
+    check_period_top30("samples", &samples, 30);
+    let telegrams: Vec<Unit> = samples
+        .iter()
+        .filter(|u| u.doc == "telegrams-1917")
+        .cloned()
+        .collect();
+    check_period_top30("telegrams-1917", &telegrams, 25);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/period");
+    let units = units::from_alignment(
+        "period",
+        &align(&dir.join("zh.txt"), &dir.join("en.txt"), false),
+    );
+    check_period_top30("period-1918", &units, 23);
+}
+
+#[test]
+fn the_period_lexicon_can_be_turned_off() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/period");
+    let out = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str], file: &str| {
+        let path = out.path().join(file);
+        let mut args = vec![
+            "glossary",
+            "extract",
+            "--pair",
+            dir.join("zh.txt").to_str().unwrap(),
+            dir.join("en.txt").to_str().unwrap(),
+            "-q",
+            "-o",
+            path.to_str().unwrap(),
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = amur(&refs);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        std::fs::read_to_string(path).unwrap()
+    };
+    let on = run(&[], "on.tsv");
+    let off = run(&["--no-period-lexicon"], "off.tsv");
+    assert!(on.contains("高次長\tDeputy Minister Gao"), "{on}");
+    assert_ne!(on, off);
+}

@@ -34,6 +34,10 @@ pub struct Args {
     /// its translations join the dictionary's. Only read.
     #[arg(long, value_name = "FILE")]
     lexicon: Option<PathBuf>,
+    /// Do not use amur's period lexicon (1910s official usage, glossaries/period-1910s.tsv),
+    /// which otherwise steers the alignment and the --terms extraction.
+    #[arg(long)]
+    no_period_lexicon: bool,
     /// TMX language code of the Chinese side [default: zh-CN, or zh-TW for traditional text].
     #[arg(long)]
     src_lang: Option<String>,
@@ -131,6 +135,7 @@ pub fn run(args: &Args) -> Result<()> {
     let config = Config {
         glossary,
         corpus,
+        period_lexicon: !args.no_period_lexicon,
         ..Config::default()
     };
     let pair::Aligned { alignment, notes } = pair::align_files(
@@ -183,7 +188,11 @@ pub fn run(args: &Args) -> Result<()> {
     if let (Some(path), Some(format)) = (&args.terms, terms_format) {
         let name = units::doc_name(&args.zh, Some(&args.en));
         let units = units::from_alignment(&name, &alignment);
-        let terms = extract::to_glossary(&extract::extract(&units, &ExtractOptions::default()));
+        let opts = ExtractOptions {
+            period_lexicon: !args.no_period_lexicon,
+            ..ExtractOptions::default()
+        };
+        let terms = extract::to_glossary(&extract::extract(&units, &opts));
         export::write_file(path, |w| {
             amur_tm::glossary_formats::write(&terms, format, w)
         })?;

@@ -49,6 +49,10 @@ pub struct Args {
     /// repeatable.
     #[arg(long)]
     glossary: Vec<PathBuf>,
+    /// Do not use amur's period lexicon (1910s official usage, glossaries/period-1910s.tsv), which otherwise steers the alignment and the --terms
+    /// extraction.
+    #[arg(long)]
+    no_period_lexicon: bool,
     #[command(flatten)]
     read: ReadOpts,
     /// Skip pairs whose output already exists (their records still count in the merge).
@@ -105,6 +109,9 @@ struct MergeArgs {
     /// extracted from merged.tmx.
     #[arg(long, value_name = "FILE")]
     terms: Option<PathBuf>,
+    /// Do not use amur's period lexicon (1910s official usage, glossaries/period-1910s.tsv) in the --terms extraction.
+    #[arg(long)]
+    no_period_lexicon: bool,
     /// Print nothing but errors and warnings.
     #[arg(short, long)]
     quiet: bool,
@@ -114,7 +121,10 @@ pub fn run(args: &Args) -> Result<()> {
     if let Some(Sub::Merge(m)) = &args.command {
         let out = m.output.clone().unwrap_or_else(|| m.dirs[0].clone());
         let terms = match &m.terms {
-            Some(path) => Some(terms_output(path, &out, &[], &[])?),
+            Some(path) => Some(Terms {
+                period_lexicon: !m.no_period_lexicon,
+                ..terms_output(path, &out, &[], &[])?
+            }),
             None => None,
         };
         return merge(&m.dirs, None, &out, terms.as_ref(), m.quiet);
@@ -143,7 +153,10 @@ pub fn run(args: &Args) -> Result<()> {
                     .map(|n| outdir.join(format!("{n}.{ext}")))
                     .collect()
             };
-            Some(terms_output(path, outdir, &inputs, &outputs)?)
+            Some(Terms {
+                period_lexicon: !args.no_period_lexicon,
+                ..terms_output(path, outdir, &inputs, &outputs)?
+            })
         }
         None => None,
     };
@@ -171,6 +184,7 @@ pub fn run(args: &Args) -> Result<()> {
         en_read: args.read.document_options(1),
         config: Config {
             glossary,
+            period_lexicon: !args.no_period_lexicon,
             ..Config::default()
         },
         export: ExportOptions::default(),
@@ -288,6 +302,8 @@ fn parse_shard(arg: &str) -> Result<Shard, String> {
 struct Terms {
     path: PathBuf,
     format: GlossaryFormat,
+    /// Whether the extraction uses the period lexicon.
+    period_lexicon: bool,
 }
 
 /// Checks `--terms PATH` before any work: a glossary format by extension, not one of the
@@ -321,6 +337,7 @@ fn terms_output(
     Ok(Terms {
         path: path.to_path_buf(),
         format,
+        period_lexicon: true,
     })
 }
 
@@ -356,7 +373,11 @@ fn merge(
 /// with its default options) and writes them.
 fn write_terms(merged: &Path, terms: &Terms, quiet: bool) -> Result<()> {
     let units = units::read_tmx(merged)?;
-    let found = extract::to_glossary(&extract::extract(&units, &ExtractOptions::default()));
+    let opts = ExtractOptions {
+        period_lexicon: terms.period_lexicon,
+        ..ExtractOptions::default()
+    };
+    let found = extract::to_glossary(&extract::extract(&units, &opts));
     amur_tm::export::write_file(&terms.path, |w| {
         amur_tm::glossary_formats::write(&found, terms.format, w)
     })?;

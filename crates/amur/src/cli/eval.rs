@@ -31,6 +31,10 @@ pub struct Args {
     /// repeatable.
     #[arg(long)]
     glossary: Vec<PathBuf>,
+    /// Do not use amur's period lexicon (1910s official usage, glossaries/period-1910s.tsv),
+    /// which otherwise steers the alignment.
+    #[arg(long)]
+    no_period_lexicon: bool,
     /// With --run: the corpus lexicon (TSV: zh, en, score, beads): read when it exists (its
     /// entries win over learned ones), written with what this run learned.
     #[arg(long, value_name = "FILE")]
@@ -103,14 +107,13 @@ struct Doc {
 /// win). Returns the alignments and the lexicon used in the last round.
 fn align_corpus(
     docs: &[Doc],
-    glossary: &amur_core::glossary::Glossary,
+    aligner: &Config,
     setting: &Setting,
     loaded: Option<&CorpusLexicon>,
 ) -> (Vec<Alignment>, CorpusLexicon) {
     let config = Config {
-        glossary: glossary.clone(),
         params: setting.params.clone(),
-        ..Config::default()
+        ..aligner.clone()
     };
     let round = |config: &Config| -> Vec<Alignment> {
         docs.par_iter()
@@ -157,6 +160,11 @@ pub fn run(args: &Args) -> Result<()> {
     for path in &args.glossary {
         glossary.extend(amur_tm::glossary_formats::read(path)?);
     }
+    let aligner = Config {
+        glossary,
+        period_lexicon: !args.no_period_lexicon,
+        ..Config::default()
+    };
     // The corpus learns when asked to (`--lexicon`, or `--set learn=1`): on mac-dev it adds
     // nothing (see the README's Quality).
     let mut setting = Setting::default();
@@ -194,9 +202,9 @@ pub fn run(args: &Args) -> Result<()> {
         _ => None,
     };
     if !args.grid.is_empty() {
-        return grid(args, &docs, &glossary, &setting, loaded.as_ref());
+        return grid(args, &docs, &aligner, &setting, loaded.as_ref());
     }
-    let (aligned, lexicon) = align_corpus(&docs, &glossary, &setting, loaded.as_ref());
+    let (aligned, lexicon) = align_corpus(&docs, &aligner, &setting, loaded.as_ref());
     if let Some(path) = &args.lexicon {
         super::write_lexicon(path, &lexicon)?;
     }
@@ -243,7 +251,7 @@ pub fn run(args: &Args) -> Result<()> {
 fn grid(
     args: &Args,
     docs: &[Doc],
-    glossary: &amur_core::glossary::Glossary,
+    aligner: &Config,
     base: &Setting,
     loaded: Option<&CorpusLexicon>,
 ) -> Result<()> {
@@ -280,7 +288,7 @@ fn grid(
         for ((name, _), v) in axes.iter().zip(c) {
             setting.set(name, *v)?;
         }
-        let (aligned, _) = align_corpus(docs, glossary, &setting, loaded);
+        let (aligned, _) = align_corpus(docs, aligner, &setting, loaded);
         let pairs: Vec<eval::AlignPair> = docs
             .iter()
             .zip(&aligned)

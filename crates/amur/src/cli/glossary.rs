@@ -48,6 +48,11 @@ struct Input {
     pair: Vec<PathBuf>,
     #[command(flatten)]
     read: ReadOpts,
+    /// Do not use amur's period lexicon (1910s official usage, glossaries/period-1910s.tsv),
+    /// which otherwise steers the alignment of --pair documents (and, in `extract`, the
+    /// choice of terms and renderings).
+    #[arg(long)]
+    no_period_lexicon: bool,
 }
 
 #[derive(clap::Args)]
@@ -186,7 +191,7 @@ fn read_input(input: &Input, steer: &Glossary, quiet: bool) -> Result<Vec<Unit>>
         let [zh, en] = pair else {
             bail!("--pair takes two files, ZH and EN");
         };
-        all.extend(align_pair(zh, en, &input.read, steer, quiet)?);
+        all.extend(align_pair(zh, en, input, steer, quiet)?);
     }
     Ok(all)
 }
@@ -213,12 +218,14 @@ fn read_aligned(path: &Path) -> Result<Vec<Unit>> {
 fn align_pair(
     zh: &Path,
     en: &Path,
-    read: &ReadOpts,
+    input: &Input,
     steer: &Glossary,
     quiet: bool,
 ) -> Result<Vec<Unit>> {
+    let read = &input.read;
     let config = Config {
         glossary: steer.clone(),
+        period_lexicon: !input.no_period_lexicon,
         ..Config::default()
     };
     let pair::Aligned {
@@ -255,6 +262,7 @@ fn run_extract(a: &ExtractArgs) -> Result<()> {
         top: a.top,
         single_char: a.single_char,
         min_score: a.min_score,
+        period_lexicon: !a.input.no_period_lexicon,
         ..ExtractOptions::default()
     };
     let terms = extract::extract(&units, &opts);
