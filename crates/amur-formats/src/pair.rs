@@ -4,7 +4,7 @@
 
 use crate::FormatError;
 use crate::document::{self, ReadOptions};
-use amur_core::bead::Alignment;
+use amur_core::bead::{Alignment, Sentence};
 use amur_core::pipeline::{self, Config};
 use amur_core::segment::Lang;
 use std::path::Path;
@@ -25,7 +25,32 @@ pub fn align_files(
     en_read: &ReadOptions,
     config: &Config,
 ) -> Result<Aligned, FormatError> {
-    // The two sides are read (decoded, segmented) side by side.
+    let read = read_files(zh, en, zh_read, en_read)?;
+    let alignment = pipeline::align_sentences(read.zh, read.en, config);
+    Ok(Aligned {
+        alignment,
+        notes: read.notes,
+    })
+}
+
+/// The sentences of both files of a pair, before they are aligned.
+#[derive(Debug, Clone)]
+pub struct ReadPair {
+    pub zh: Vec<Sentence>,
+    pub en: Vec<Sentence>,
+    /// What reading found worth telling the user (see [`Aligned::notes`]).
+    pub notes: Vec<String>,
+}
+
+/// Reads the Chinese and the English file (decoded, segmented) side by side, each as its
+/// options say: the first half of [`align_files`], for callers that report progress between
+/// reading and aligning.
+pub fn read_files(
+    zh: &Path,
+    en: &Path,
+    zh_read: &ReadOptions,
+    en_read: &ReadOptions,
+) -> Result<ReadPair, FormatError> {
     let (zh_doc, en_doc) = rayon::join(
         || document::read_document(zh, Lang::Zh, zh_read),
         || document::read_document(en, Lang::En, en_read),
@@ -35,6 +60,9 @@ pub fn align_files(
         .into_iter()
         .filter_map(|(path, note)| Some(format!("{}: {}", path.display(), note.as_ref()?)))
         .collect();
-    let alignment = pipeline::align_sentences(zh_doc.sentences, en_doc.sentences, config);
-    Ok(Aligned { alignment, notes })
+    Ok(ReadPair {
+        zh: zh_doc.sentences,
+        en: en_doc.sentences,
+        notes,
+    })
 }

@@ -137,10 +137,8 @@ pub fn discover(dir: &Path) -> Result<Input, BatchError> {
                 }
             }
         }
-        let suffix = format!(".{lang}");
         for (name, path) in document_files(dir)? {
-            let stem = amur_formats::document_stem(&name).and_then(|s| s.strip_suffix(&suffix));
-            if let Some(stem) = stem.filter(|s| !s.is_empty()) {
+            if let Some(stem) = side_stem(&name, lang) {
                 insert(&mut sides[k], language, stem, path)?;
             }
         }
@@ -173,6 +171,63 @@ pub fn discover(dir: &Path) -> Result<Input, BatchError> {
         check_name(&p.name)?;
     }
     Ok(input)
+}
+
+/// The pair name of a file named `NAME.LANG.EXT` (EXT one of [`formats::EXTENSIONS`], LANG
+/// `zh` or `en`): `001.zh.docx` → `001` for `zh`; none for another language or extension.
+pub fn side_stem<'a>(file_name: &'a str, lang: &str) -> Option<&'a str> {
+    let stem = amur_formats::document_stem(file_name)?.strip_suffix(lang)?;
+    stem.strip_suffix('.').filter(|s| !s.is_empty())
+}
+
+/// Files given by name only (uploaded, not in a directory), paired as [`discover`] pairs the
+/// files of one directory: `NAME.zh.EXT` with `NAME.en.EXT`.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct NamePairs {
+    /// (name, index of the Chinese file, index of the English file), sorted by name.
+    pub pairs: Vec<(String, usize, usize)>,
+    /// Files without a partner, named twice on one side, or not named `NAME.zh.EXT` or
+    /// `NAME.en.EXT`: one message each, naming the file.
+    pub warnings: Vec<String>,
+}
+
+/// Pairs `names` (file names, no directories) by [`side_stem`].
+pub fn pair_names(names: &[&str]) -> NamePairs {
+    let mut sides: [BTreeMap<&str, usize>; 2] = Default::default();
+    let mut out = NamePairs::default();
+    for (i, name) in names.iter().enumerate() {
+        let found = ["zh", "en"]
+            .iter()
+            .enumerate()
+            .find_map(|(k, lang)| Some((k, side_stem(name, lang)?)));
+        match found {
+            Some((k, stem)) if sides[k].contains_key(stem) => out.warnings.push(format!(
+                "{name}: a second file for {stem:?} on the same side; skipped"
+            )),
+            Some((k, stem)) => {
+                sides[k].insert(stem, i);
+            }
+            None => out.warnings.push(format!(
+                "{name}: not named NAME.zh.EXT or NAME.en.EXT (EXT: {}); skipped",
+                amur_formats::EXTENSIONS.join(", ")
+            )),
+        }
+    }
+    let [zh, mut en] = sides;
+    for (stem, z) in zh {
+        match en.remove(stem) {
+            Some(e) => out.pairs.push((stem.to_string(), z, e)),
+            None => out.warnings.push(format!(
+                "{}: no English file with the same name; skipped",
+                names[z]
+            )),
+        }
+    }
+    out.warnings.extend(
+        en.values()
+            .map(|&e| format!("{}: no Chinese file with the same name; skipped", names[e])),
+    );
+    out
 }
 
 /// The files directly in `dir` with an extension amur reads (file name, path), sorted by
@@ -1064,30 +1119,54 @@ pub fn merge(
 /// Writes one TMX with the header of an empty export under `opts` and the units of every part,
 /// copied byte for byte. Returns the number of units.
 fn write_merged(parts: &[PathBuf], opts: &ExportOptions, w: &mut dyn Write) -> io::Result<usize> {
+    write_merged_head(opts, w)?;
+    let mut count = 0;
+    for path in parts {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        count += write_units_of(&text, w)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+    }
+    w.write_all(b"\n  </body>\n</tmx>\n")?;
+    Ok(count)
+}
+
+/// One TMX from several TMX documents that amur wrote (each [`export::write`] output): the
+/// header of an empty export under `opts`, then the units of every part in order, copied byte
+/// for byte. Returns the number of units.
+pub fn merge_tmx_texts(
+    parts: &[String],
+    opts: &ExportOptions,
+    w: &mut dyn Write,
+) -> io::Result<usize> {
+    write_merged_head(opts, w)?;
+    let mut count = 0;
+    for text in parts {
+        count += write_units_of(text, w)?;
+    }
+    w.write_all(b"\n  </body>\n</tmx>\n")?;
+    Ok(count)
+}
+
+/// Writes the prolog, header and `<body>` of an empty export under `opts`.
+fn write_merged_head(opts: &ExportOptions, w: &mut dyn Write) -> io::Result<()> {
     let mut empty = Vec::new();
     export::write(&Alignment::default(), Format::Tmx, opts, &mut empty)?;
     let empty = String::from_utf8(empty).map_err(io::Error::other)?;
     let (head, _, _) = split_tmx(&empty).map_err(io::Error::other)?;
     w.write_all(head.as_bytes())?;
-    w.write_all(b"<body>")?;
-    let mut count = 0;
-    for path in parts {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-        let (_, units, n) = split_tmx(&text).map_err(|e| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("{}: {e}", path.display()),
-            )
-        })?;
-        if n > 0 {
-            w.write_all(b"\n    ")?;
-            w.write_all(units.as_bytes())?;
-        }
-        count += n;
+    w.write_all(b"<body>")
+}
+
+/// Writes the units inside the `<body>` of TMX `text`; returns how many.
+fn write_units_of(text: &str, w: &mut dyn Write) -> io::Result<usize> {
+    let (_, units, n) =
+        split_tmx(text).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    if n > 0 {
+        w.write_all(b"\n    ")?;
+        w.write_all(units.as_bytes())?;
     }
-    w.write_all(b"\n  </body>\n</tmx>\n")?;
-    Ok(count)
+    Ok(n)
 }
 
 /// Splits a TMX document: the text before `<body>`, the text inside it (trimmed) and the
@@ -1144,6 +1223,32 @@ fn split_tmx(text: &str) -> Result<(&str, &str, usize), String> {
 mod tests {
     use super::*;
     use amur_core::bead::{Bead, Sentence};
+
+    #[test]
+    fn uploaded_names_pair_as_a_directory_does() {
+        let names = [
+            "b.en.md",
+            "a.zh.docx",
+            "a.en.html",
+            "b.zh.txt",
+            "c.zh.txt",
+            "notes.pdf",
+            "a.zh.TXT",
+            "d.en.odt",
+        ];
+        let got = pair_names(&names);
+        assert_eq!(
+            got.pairs,
+            vec![("a".to_string(), 1, 2), ("b".to_string(), 3, 0)]
+        );
+        let w = got.warnings.join("\n");
+        for name in ["c.zh.txt", "notes.pdf", "a.zh.TXT", "d.en.odt"] {
+            assert!(w.contains(name), "{name} in {w}");
+        }
+        assert_eq!(side_stem("x.zh.docx", "zh"), Some("x"));
+        assert_eq!(side_stem(".zh.docx", "zh"), None);
+        assert_eq!(side_stem("xzh.docx", "zh"), None);
+    }
 
     #[test]
     fn shards_split_pairs_by_index_modulo_n() {

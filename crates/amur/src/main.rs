@@ -1,7 +1,8 @@
 //! The `amur` command line: parses arguments and calls the library. Each subcommand lives in
-//! its own module under `cli/`.
+//! its own module under `cli/`; `amur serve`'s web app is the module `serve`.
 
 mod cli;
+mod serve;
 
 use clap::Parser;
 

@@ -192,10 +192,35 @@ pub fn write(
     opts: &ExportOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    write_reviewed(al, &[], format, opts, out)
+}
+
+/// Writes `al` as [`write()`] does, for an alignment a person has reviewed: `checked[i]` marks
+/// bead `i` checked (missing flags: not checked). A checked bead has confidence 1 in every
+/// format, and its TMX units carry `<prop type="x-checked">yes</prop>`, as the TMX the review
+/// page saves has them.
+pub fn write_reviewed(
+    al: &Alignment,
+    checked: &[bool],
+    format: Format,
+    opts: &ExportOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     check_beads(al)?;
+    let certain;
+    let al = if checked.iter().any(|&c| c) {
+        let mut copy = al.clone();
+        for (b, _) in copy.beads.iter_mut().zip(checked).filter(|(_, c)| **c) {
+            b.confidence = 1.0;
+        }
+        certain = copy;
+        &certain
+    } else {
+        al
+    };
     let mut out = BufWriter::new(out);
     match format {
-        Format::Tmx => tmx::write(al, opts, &mut out)?,
+        Format::Tmx => tmx::write(al, checked, opts, &mut out)?,
         Format::Tsv => tsv::write(al, &mut out)?,
         Format::Json => json::write(al, &mut out)?,
         Format::Align => align::write(al, &mut out)?,
@@ -438,6 +463,40 @@ pub(crate) mod tests {
                 bead(7..8, 8..8, 0.1),
             ],
         }
+    }
+
+    #[test]
+    fn checked_beads_are_certain_and_marked() {
+        let al = sample();
+        let opts = ExportOptions {
+            creation_date: "20240101T000000Z".into(),
+            ..ExportOptions::default()
+        };
+        let render = |checked: &[bool], format| {
+            let mut out = Vec::new();
+            write_reviewed(&al, checked, format, &opts, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let plain = render(&[], Format::Tmx);
+        assert_eq!(render(&[false; 7], Format::Tmx), plain);
+        let mut plain_out = Vec::new();
+        write(&al, Format::Tmx, &opts, &mut plain_out).unwrap();
+        assert_eq!(String::from_utf8(plain_out).unwrap(), plain);
+        assert!(!plain.contains("x-checked"));
+        // Bead 1 (0.8765) checked: its one unit is certain and marked, no other unit is.
+        let reviewed = render(&[false, true], Format::Tmx);
+        assert_eq!(reviewed.matches("x-checked").count(), 1);
+        let unit = &reviewed[reviewed.find(r#"tuid="zh1_en1-2""#).unwrap()..];
+        let unit = &unit[..unit.find("</tu>").unwrap()];
+        assert!(
+            unit.contains(r#"<prop type="x-confidence">1.00</prop>"#),
+            "{unit}"
+        );
+        assert!(
+            unit.contains(r#"<prop type="x-checked">yes</prop>"#),
+            "{unit}"
+        );
+        assert!(render(&[false, true], Format::Tsv).contains("\t1.00\t1-2"));
     }
 
     #[test]

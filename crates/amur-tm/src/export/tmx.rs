@@ -43,12 +43,20 @@ struct Unit {
     /// 0-based paragraphs of the first Chinese and the first English sentence.
     zh_paragraph: usize,
     en_paragraph: usize,
+    /// A person checked the bead on the review page (`x-checked`).
+    checked: bool,
 }
 
 /// Writes the TMX document for `al`.
-pub(super) fn write(al: &Alignment, opts: &ExportOptions, out: impl Write) -> io::Result<()> {
+/// `checked[i]` marks bead `i` checked by a person (missing flags: not checked).
+pub(super) fn write(
+    al: &Alignment,
+    checked: &[bool],
+    opts: &ExportOptions,
+    out: impl Write,
+) -> io::Result<()> {
     // Unit by unit as they are made: a long document's units are never all in memory.
-    let mut units = units(al, opts.units, opts.en_source);
+    let mut units = units(al, checked, opts.units, opts.en_source);
     write_document(opts, out, |w| units.try_for_each(|u| write_tu(w, &u, opts)))
 }
 
@@ -168,6 +176,9 @@ fn write_tu<W: Write>(w: &mut Writer<W>, u: &Unit, opts: &ExportOptions) -> io::
         if let Some(doc) = doc.as_deref().filter(|d| !d.trim().is_empty()) {
             write_prop(w, "x-document", doc)?;
         }
+        if u.checked {
+            write_prop(w, "x-checked", "yes")?;
+        }
         write_tuv(w, &first.0, first.1)?;
         write_tuv(w, &second.0, second.1)
     })?;
@@ -215,10 +226,18 @@ fn lang_code(code: &str) -> String {
 }
 
 /// The units to write, in bead order.
-fn units(al: &Alignment, mode: TmxUnits, en_source: bool) -> impl Iterator<Item = Unit> {
-    al.beads
-        .iter()
-        .flat_map(move |b| bead_units(al, b, mode, en_source))
+fn units<'a>(
+    al: &'a Alignment,
+    checked: &'a [bool],
+    mode: TmxUnits,
+    en_source: bool,
+) -> impl Iterator<Item = Unit> + 'a {
+    al.beads.iter().enumerate().flat_map(move |(i, b)| {
+        let checked = checked.get(i).copied().unwrap_or(false);
+        bead_units(al, b, mode, en_source)
+            .into_iter()
+            .map(move |u| Unit { checked, ..u })
+    })
 }
 
 /// The units of one bead (none when a side is empty); [`TmxUnits`] explains the modes.
@@ -357,6 +376,7 @@ fn unit(
         estimated: false,
         zh_paragraph: al.zh[zh.start].paragraph,
         en_paragraph: al.en[en.start].paragraph,
+        checked: false,
     })
 }
 

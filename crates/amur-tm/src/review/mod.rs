@@ -21,8 +21,12 @@ use amur_core::bead::{Alignment, Bead, Sentence};
 use amur_core::segment::{self, ZhOptions};
 
 const TEMPLATE: &str = include_str!("page.html");
-const CSS: &str = include_str!("review.css");
-const JS: &str = include_str!("review.js");
+/// The page's stylesheet, inlined in the standalone page, served as a file by `amur serve`.
+pub const CSS: &str = include_str!("review.css");
+/// The page's script, inlined in the standalone page, served as a file by `amur serve`.
+pub const JS: &str = include_str!("review.js");
+/// The standalone page's policy: nothing from the network, only its own inline style and script.
+const STANDALONE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 /// An alignment under review, with the beads a reviewer has already marked checked.
 #[derive(Debug, Clone, Default)]
@@ -34,6 +38,8 @@ pub struct Review {
     pub document: Option<String>,
     /// Beads whose sentences could not be recovered exactly from their joined text.
     pub warnings: Vec<String>,
+    /// One flag per bead: changed by a reviewer (missing flags count as not edited).
+    pub edited: Vec<bool>,
 }
 
 impl From<Alignment> for Review {
@@ -72,6 +78,22 @@ struct PageData<'a> {
     zh_par: Vec<usize>,
     en_par: Vec<usize>,
     beads: Vec<PageBead>,
+    /// Set when a server keeps the review (`amur serve`): where edits go.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<&'a Served>,
+}
+
+/// How a page served by `amur serve` saves and exports: the page POSTs the beads to `save`
+/// after every edit (with `version`, which the server answers with the next one), and its
+/// TMX and JSON buttons fetch `tmx` and `json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Served {
+    pub save: String,
+    pub version: i64,
+    pub tmx: String,
+    pub json: String,
+    /// The page's way back to the list of alignments.
+    pub home: String,
 }
 
 /// A bead in the page: half-open sentence ranges `[start, end]` of each side.
@@ -82,6 +104,12 @@ struct PageBead {
     /// `null` when not finite.
     confidence: f64,
     checked: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    edited: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Writes the review page for `review`.
@@ -96,8 +124,22 @@ pub fn write_html(review: &Review, opts: &PageOptions, out: &mut dyn Write) -> i
 
 /// The page as a string.
 pub fn render(review: &Review, opts: &PageOptions) -> io::Result<String> {
+    render_page(review, opts, None)
+}
+
+/// The page as `amur serve` serves it: stylesheet and script linked from `/static/` (so that
+/// its Content-Security-Policy needs no inline script or style), every edit saved on the
+/// server (see [`Served`]), a link back to the list of alignments.
+pub fn render_served(review: &Review, opts: &PageOptions, served: &Served) -> io::Result<String> {
+    render_page(review, opts, Some(served))
+}
+
+/// The policy of a page `amur serve` serves (also sent as a header): its own files only.
+pub const SERVED_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+fn render_page(review: &Review, opts: &PageOptions, served: Option<&Served>) -> io::Result<String> {
     let al = &review.alignment;
-    let beads = page_beads(al, &review.checked)?;
+    let beads = page_beads(al, &review.checked, &review.edited)?;
     let document = review
         .document
         .as_deref()
@@ -120,21 +162,31 @@ pub fn render(review: &Review, opts: &PageOptions) -> io::Result<String> {
         zh_par: al.zh.iter().map(|s| s.paragraph).collect(),
         en_par: al.en.iter().map(|s| s.paragraph).collect(),
         beads,
+        server: served,
     };
     let json = serde_json::to_string(&data).map_err(io::Error::other)?;
     let title = format!("amur review: {}", document.unwrap_or(&opts.name));
-    Ok(fill(TEMPLATE, |key| match key {
-        "title" => Some(escape_html(&title)),
-        "css" => Some(CSS.to_string()),
-        "js" => Some(JS.to_string()),
-        "data" => Some(script_json(&json)),
+    Ok(fill(TEMPLATE, |key| match (key, served) {
+        ("title", _) => Some(escape_html(&title)),
+        ("data", _) => Some(script_json(&json)),
+        ("csp", None) => Some(STANDALONE_CSP.to_string()),
+        ("csp", Some(_)) => Some(SERVED_CSP.to_string()),
+        ("style", None) => Some(format!("<style>\n{CSS}\n</style>")),
+        ("style", Some(_)) => Some(r#"<link rel="stylesheet" href="/static/review.css">"#.into()),
+        ("scripts", None) => Some(format!("<script>\n{JS}\n</script>")),
+        ("scripts", Some(_)) => Some(r#"<script src="/static/review.js"></script>"#.into()),
+        ("nav", None) => Some(String::new()),
+        ("nav", Some(s)) => Some(format!(
+            "    <a id=\"home\" class=\"button minor\" href=\"{}\">All alignments</a>\n",
+            escape_html(&s.home)
+        )),
         _ => None,
     }))
 }
 
 /// The beads with ranges placed at the running position (an empty range anywhere counts as
 /// empty), checking that they cover both sides in order.
-fn page_beads(al: &Alignment, checked: &[bool]) -> io::Result<Vec<PageBead>> {
+fn page_beads(al: &Alignment, checked: &[bool], edited: &[bool]) -> io::Result<Vec<PageBead>> {
     let (mut z, mut e) = (0, 0);
     let mut out = Vec::with_capacity(al.beads.len());
     for (i, b) in al.beads.iter().enumerate() {
@@ -152,6 +204,7 @@ fn page_beads(al: &Alignment, checked: &[bool]) -> io::Result<Vec<PageBead>> {
             en: [e, e + el],
             confidence: b.confidence,
             checked: checked.get(i).copied().unwrap_or(false),
+            edited: edited.get(i).copied().unwrap_or(false),
         });
         z += zl;
         e += el;
@@ -613,6 +666,32 @@ mod tests {
         assert!(!JS.contains("</script") && !JS.contains("<!--"));
         assert!(!CSS.contains("</style"));
         assert!(!html.contains("{{"), "all placeholders filled");
+    }
+
+    #[test]
+    fn served_page_links_its_assets_and_names_the_server() {
+        let served = Served {
+            save: "/api/alignments/3/beads".into(),
+            version: 7,
+            tmx: "/api/alignments/3/export?format=tmx".into(),
+            json: "/api/alignments/3/export?format=json".into(),
+            home: "/".into(),
+        };
+        let mut review: Review = sample().into();
+        review.edited = vec![false, true];
+        let html = render_served(&review, &opts(), &served).unwrap();
+        assert!(!html.contains("unsafe-inline"));
+        assert!(html.contains(SERVED_CSP));
+        assert!(html.contains(r#"<script src="/static/review.js"></script>"#));
+        assert!(!html.contains("use strict"), "the script is not inlined");
+        assert!(!html.contains("{{"), "all placeholders filled");
+        let v = embedded(&html);
+        assert_eq!(v["server"]["version"], 7);
+        assert_eq!(v["beads"][1]["edited"], true);
+        assert!(v["beads"][0].get("edited").is_none());
+        let standalone = render(&review, &opts()).unwrap();
+        assert!(embedded(&standalone).get("server").is_none());
+        assert!(standalone.contains(STANDALONE_CSP));
     }
 
     #[test]

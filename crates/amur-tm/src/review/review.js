@@ -4,6 +4,10 @@
 // Model: `beads` is an array of {zs, ze, es, ee, c, checked, edited}: half-open sentence ranges
 // of each side into ZH / EN. The beads cover both sides in order, each sentence exactly once;
 // every edit keeps that (verify() checks it). `rows[i]` is the DOM element of `beads[i]`.
+//
+// Served by `amur serve` (DATA.server set), every edit is also POSTed to the server, which keeps
+// the beads: the Save button shows whether the server has the last edit, and TMX / JSON download
+// the server's export.
 (function () {
   'use strict';
 
@@ -29,9 +33,14 @@
     return {
       zs: b.zh[0], ze: b.zh[1], es: b.en[0], ee: b.en[1],
       c: typeof b.confidence === 'number' && isFinite(b.confidence) ? b.confidence : 0,
-      checked: !!b.checked, edited: false
+      checked: !!b.checked, edited: !!b.edited
     };
   });
+  var SERVER = DATA.server || null;
+  var version = SERVER ? SERVER.version : 0;
+  var inFlight = false;
+  var pending = false;
+  var saveError = null;
   var rows = [];
   var cur = 0;
   var side = 'zh';
@@ -190,6 +199,55 @@
       ') · ' + checked + ' checked · ' + edits + (edits === 1 ? ' edit' : ' edits') +
       ' · ' + ZH.length + ' zh / ' + EN.length + ' en sentences';
     saveButton.classList.toggle('dirty', dirty);
+    if (SERVER) {
+      saveButton.textContent = !dirty ? 'Saved' : saveError ? 'Save again' : 'Saving…';
+      saveButton.title = !dirty ? 'Every edit is saved on the server' : saveError
+        ? 'The last edits are not saved: ' + saveError : 'Saving the last edit on the server';
+    }
+  }
+
+  // ---- saving on the server (amur serve) ----------------------------------------------------
+
+  function payload() {
+    return JSON.stringify({
+      version: version,
+      beads: beads.map(function (b) { return [b.zs, b.ze, b.es, b.ee, b.c, b.checked, b.edited]; })
+    });
+  }
+
+  // Sends the beads as they are now; edits made while a request is out are sent after it.
+  function persist() {
+    if (!SERVER) return;
+    dirty = true;
+    if (inFlight) { pending = true; updateStats(); return; }
+    inFlight = true;
+    pending = false;
+    updateStats();
+    fetch(SERVER.save, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' }, body: payload()
+    }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (j) {
+        return { ok: r.ok, status: r.status, body: j };
+      });
+    }).then(function (res) {
+      inFlight = false;
+      if (res.ok) {
+        version = res.body.version;
+        saveError = null;
+        if (pending) persist(); else dirty = false;
+      } else {
+        saveError = res.body.error || 'the server answered ' + res.status;
+        say('Not saved: ' + saveError, true);
+        if (res.status !== 409 && pending) persist();
+      }
+      updateStats();
+    }, function () {
+      inFlight = false;
+      saveError = 'the server did not answer';
+      say('Not saved: the server did not answer. The edits stay in this tab; Save tries again.', true);
+      updateStats();
+    });
   }
 
   // ---- cursor -------------------------------------------------------------------------------
@@ -250,6 +308,7 @@
 
   function changed(i, msg) {
     dirty = true;
+    persist();
     updateStats();
     cur = Math.max(0, Math.min(beads.length - 1, i));
     for (var k = Math.max(0, i - 1); k <= Math.min(beads.length - 1, i + 2); k++) decorate(k);
@@ -351,6 +410,7 @@
     edits = s.edits;
     cur = Math.min(s.cur, beads.length - 1);
     dirty = true;
+    persist();
     renderAll();
     updateStats();
     select(cur);
@@ -534,6 +594,14 @@
   }
 
   function save(what) {
+    if (SERVER) {
+      if (what === 'tmx' || what === 'json') {
+        window.location.href = what === 'tmx' ? SERVER.tmx : SERVER.json;
+      } else {
+        persist();
+      }
+      return;
+    }
     var base = DATA.name || 'amur';
     if (what !== 'json') download(base + '.reviewed.tmx', tmx(), 'application/x-tmx+xml');
     if (what !== 'tmx') download(base + '.reviewed.json', json(), 'application/json');
@@ -706,7 +774,7 @@
   document.getElementById('help-close').addEventListener('click', function () { toggleHelp(false); });
   help.addEventListener('click', function (ev) { if (ev.target === help) toggleHelp(false); });
   window.addEventListener('beforeunload', function (ev) {
-    if (dirty) { ev.preventDefault(); ev.returnValue = ''; }
+    if (dirty && (!SERVER || saveError || inFlight)) { ev.preventDefault(); ev.returnValue = ''; }
   });
 
   // ---- start --------------------------------------------------------------------------------
@@ -745,6 +813,7 @@
     json: json,
     save: save,
     verify: verify,
+    saved: function () { return { version: version, unsaved: dirty, error: saveError }; },
     readyMs: performance.now()
   };
   document.documentElement.dataset.ready = 'true';

@@ -6,6 +6,7 @@ mod eval;
 mod glossary;
 mod review;
 mod segment;
+mod serve;
 mod tm;
 
 use anyhow::{Result, bail};
@@ -44,6 +45,8 @@ enum Command {
     Review(review::Args),
     /// Glossaries: extract terms from aligned text, merge, check and lint.
     Glossary(glossary::Args),
+    /// The local web app: align, review, export and extract terms in a browser window.
+    Serve(serve::Args),
 }
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -55,6 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tm(args) => tm::run(&args),
         Command::Review(args) => review::run(&args),
         Command::Glossary(args) => glossary::run(&args),
+        Command::Serve(args) => serve::run(&args),
     }
 }
 
