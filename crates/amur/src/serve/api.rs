@@ -216,10 +216,7 @@ fn route(
         ("POST", ["api", "alignments", n, "terms", "load"]) => load_terms(app, req, id(n)?, query),
         ("GET", ["api", "alignments", n, "terms", "export"]) => export_terms(app, id(n)?, query),
         ("POST", ["api", "alignments", n, "realign"]) => realign(app, id(n)?),
-        (_, ["api", ..]) | (_, ["a", ..]) | (_, ["static", ..]) | (_, [""]) => {
-            Err(Reply::error(405, format!("{method} is not allowed here")))
-        }
-        _ => Err(Reply::error(404, "not found")),
+        _ => Err(Reply::error(404, format!("not found: {method} {path}"))),
     }
 }
 
