@@ -134,8 +134,9 @@ pub fn render_served(review: &Review, opts: &PageOptions, served: &Served) -> io
     render_page(review, opts, Some(served))
 }
 
-/// The policy of a page `amur serve` serves (also sent as a header): its own files only.
-pub const SERVED_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/// The policy of a page `amur serve` serves: its own files only. (The server's header adds
+/// `frame-ancestors 'none'`, which a `<meta>` policy cannot carry.)
+pub const SERVED_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'";
 
 fn render_page(review: &Review, opts: &PageOptions, served: Option<&Served>) -> io::Result<String> {
     let al = &review.alignment;

@@ -102,7 +102,10 @@ fn send(req: Request, reply: Reply) {
     let mut response = Response::from_data(reply.body).with_status_code(reply.status);
     let mut headers = vec![
         ("Content-Type".to_string(), reply.content_type.to_string()),
-        ("Content-Security-Policy".into(), review::SERVED_CSP.into()),
+        (
+            "Content-Security-Policy".into(),
+            format!("{}; frame-ancestors 'none'", review::SERVED_CSP),
+        ),
         ("X-Content-Type-Options".into(), "nosniff".into()),
         ("Referrer-Policy".into(), "no-referrer".into()),
         ("X-Frame-Options".into(), "DENY".into()),
@@ -194,6 +197,8 @@ fn route(
             Ok(Reply::new(200, "text/css; charset=utf-8", review::CSS))
         }
         ("GET", ["a", n]) => review_page(app, id(n)?),
+        // Browsers ask for it; the app has none.
+        ("GET", ["favicon.ico"]) => Ok(Reply::new(204, "image/x-icon", "")),
         ("POST", ["api", "files"]) => upload(app, req, query),
         ("GET", ["api", "alignments"]) => Ok(Reply::json(&serde_json::json!({
             "alignments": store.list()?
