@@ -14,6 +14,7 @@
 pub mod align;
 pub mod bead;
 pub mod corpus;
+pub mod evidence;
 pub mod glossary;
 pub mod lexicon;
 pub mod period;

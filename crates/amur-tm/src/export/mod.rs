@@ -6,6 +6,7 @@
 
 mod align;
 mod json;
+mod split;
 mod tmx;
 mod tsv;
 
@@ -86,21 +87,24 @@ impl FromStr for Format {
 /// * m-m beads (m > 1) become m 1-1 units, pairing the i-th Chinese sentence with the i-th
 ///   English one (this assumes the translator kept the sentence order inside the bead).
 /// * other beads with several Chinese sentences (2-1, 3-2 ...) have their English cut into one
-///   part per Chinese sentence, at the sentence end, clause punctuation or space nearest each
-///   Chinese sentence's share of the length. The cut is an estimate: those units carry
-///   `<prop type="x-split">estimated</prop>` so they can be found and reviewed.
+///   part per Chinese sentence only at a sentence end or clause punctuation, and only where
+///   the dictionary matches between the parts and the Chinese sentences say where the cut is
+///   (see `split.rs`). Those units carry `<prop type="x-split">lexical</prop>` and the
+///   bead's confidence times the cut's certainty. Where no cut is clear the bead stays one
+///   unit: no exact match for its sentences is better than a wrong one.
 /// * 1-n beads (one Chinese sentence) are one unit in both modes, the English sentences joined
 ///   by a space: OmegaT's Chinese segment matches it exactly.
 ///
-/// Every unit keeps its bead's confidence and kind (`x-bead`). With
+/// Every unit keeps its bead's kind (`x-bead`) and confidence (a cut unit's is lowered by the
+/// cut's certainty). With
 /// [`ExportOptions::en_source`] only the m-m splitting applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TmxUnits {
     /// One unit per bead (both sides non-empty), the sentences of each side joined.
     #[default]
     Bead,
-    /// One unit per Chinese sentence: m-m beads split pairwise, other multi-sentence beads
-    /// with the English cut by estimate (marked `x-split`).
+    /// One unit per Chinese sentence where it can be told: m-m beads split pairwise, other
+    /// multi-sentence beads cut where the lexical evidence says (marked `x-split`).
     Sentence,
 }
 

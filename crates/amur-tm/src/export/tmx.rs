@@ -24,6 +24,7 @@ use quick_xml::Writer;
 use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
+use super::split::split_english;
 use super::{ExportOptions, TmxUnits, fmt_confidence, is_tmx_date};
 use crate::tm::Unit as TmUnit;
 use amur_core::bead::{Alignment, Bead};
@@ -38,8 +39,9 @@ struct Unit {
     confidence: f64,
     /// Kind of the bead the unit comes from ("1-2").
     bead: String,
-    /// The English side was cut from a longer bead by estimate (`TmxUnits::Sentence`).
-    estimated: bool,
+    /// The English side was cut from a longer bead where the lexical evidence put the cut
+    /// (`TmxUnits::Sentence`); the confidence is the bead's times the cut's certainty.
+    split: bool,
     /// 0-based paragraphs of the first Chinese and the first English sentence.
     zh_paragraph: usize,
     en_paragraph: usize,
@@ -164,8 +166,8 @@ fn write_tu<W: Write>(w: &mut Writer<W>, u: &Unit, opts: &ExportOptions) -> io::
     tu.write_inner_content(|w| {
         write_prop(w, "x-confidence", &fmt_confidence(u.confidence))?;
         write_prop(w, "x-bead", &u.bead)?;
-        if u.estimated {
-            write_prop(w, "x-split", "estimated")?;
+        if u.split {
+            write_prop(w, "x-split", "lexical")?;
         }
         let source_paragraph = if opts.en_source {
             u.en_paragraph
@@ -263,15 +265,16 @@ fn bead_units(al: &Alignment, b: &Bead, mode: TmxUnits, en_source: bool) -> Vec<
             .iter()
             .map(|s| s.text.as_str())
             .collect();
-        if let Some(parts) = split_english(&zh, &en) {
+        if let Some(split) = split_english(&zh, &en) {
             return b
                 .zh
                 .clone()
-                .zip(parts)
+                .zip(split.parts)
                 .filter_map(|(z, part)| {
                     let mut u = unit(al, b, z..z + 1, b.en.clone(), &al.zh[z].text, &part)?;
                     u.tuid.push_str(&format!("_part{}", z - b.zh.start + 1));
-                    u.estimated = true;
+                    u.split = true;
+                    u.confidence *= split.certainty;
                     Some(u)
                 })
                 .collect();
@@ -281,76 +284,6 @@ fn bead_units(al: &Alignment, b: &Bead, mode: TmxUnits, en_source: bool) -> Vec<
     unit(al, b, b.zh.clone(), b.en.clone(), &zh, &en)
         .into_iter()
         .collect()
-}
-
-/// Cuts the English of an m-n bead (m > 1 Chinese sentences) into m parts, one per Chinese
-/// sentence, at the cut points nearest each Chinese sentence's share of the bead's length:
-/// sentence ends first, then clause punctuation, then any space. None when the English has
-/// fewer places to cut than needed.
-pub(crate) fn split_english(zh: &[&str], en: &[&str]) -> Option<Vec<String>> {
-    let text = en.join(" ");
-    let chars: Vec<char> = text.chars().collect();
-    // Candidate cuts: (char position where the next part starts, penalty).
-    let mut cuts: Vec<(usize, f64)> = Vec::new();
-    let mut sentence_starts = Vec::new();
-    let mut pos = 0;
-    for s in &en[..en.len() - 1] {
-        pos += s.chars().count() + 1;
-        sentence_starts.push(pos);
-    }
-    for (k, w) in chars.windows(2).enumerate() {
-        if w[1] == ' ' || k + 2 >= chars.len() {
-            continue;
-        }
-        if w[0] == ' ' {
-            let start = k + 1;
-            let penalty = if sentence_starts.contains(&start) {
-                0.0
-            } else if k > 0 && matches!(chars[k - 1], ',' | ';' | ':' | '—' | '–' | ')') {
-                0.08
-            } else {
-                0.2
-            };
-            cuts.push((start, penalty));
-        }
-    }
-    let parts = zh.len();
-    if cuts.len() < parts - 1 {
-        return None;
-    }
-    let zh_len: Vec<f64> = zh
-        .iter()
-        .map(|s| s.chars().filter(|c| c.is_alphanumeric()).count().max(1) as f64)
-        .collect();
-    let total_zh: f64 = zh_len.iter().sum();
-    let total = chars.len() as f64;
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut cum = 0.0;
-    let mut from = 0; // index into cuts
-    for (k, len) in zh_len.iter().enumerate().take(parts - 1) {
-        cum += len;
-        let target = total * cum / total_zh;
-        let last = cuts.len() - (parts - 2 - k); // leave enough cuts for the parts after this
-        let best = (from..last).min_by(|&a, &b| {
-            let cost = |c: usize| (cuts[c].0 as f64 - target).abs() / total + cuts[c].1;
-            cost(a).total_cmp(&cost(b))
-        })?;
-        chosen.push(cuts[best].0);
-        from = best + 1;
-    }
-    let mut out = Vec::with_capacity(parts);
-    let mut start = 0;
-    for end in chosen.into_iter().chain([chars.len()]) {
-        out.push(
-            chars[start..end]
-                .iter()
-                .collect::<String>()
-                .trim()
-                .to_string(),
-        );
-        start = end;
-    }
-    Some(out)
 }
 
 /// A unit for sentences `zh`, `en` of bead `b`, unless a side has no text once the characters
@@ -373,7 +306,7 @@ fn unit(
         en: en_text.into_owned(),
         confidence: b.confidence,
         bead: b.kind(),
-        estimated: false,
+        split: false,
         zh_paragraph: al.zh[zh.start].paragraph,
         en_paragraph: al.en[en.start].paragraph,
         checked: false,
@@ -656,23 +589,70 @@ mod tests {
     }
 
     #[test]
-    fn english_is_cut_at_sentence_ends_first_then_clauses() {
-        let zh = ["伯力華工甚多。", "應請照會俄使。"];
-        let two = [
-            "Many Chinese workers live at Khabarovsk.",
-            "Please send a note to the Russian minister.",
-        ];
-        assert_eq!(split_english(&zh, &two).unwrap(), two);
-        let one =
-            ["Many Chinese workers live at Khabarovsk, so please send a note to the minister."];
+    fn sentence_mode_cuts_a_free_translation_only_where_the_words_say() {
+        let s = |t: &str| amur_core::bead::Sentence {
+            text: t.into(),
+            paragraph: 0,
+        };
+        let al = Alignment {
+            zh: vec![
+                s("天氣很冷。"),
+                s("我們的軍隊已經撤退了。"),
+                s("前線停戰之議恐不日即成。"),
+                s("謹聞。"),
+                s("鏡人。"),
+            ],
+            en: vec![
+                s("The weather was very cold, and our army had already retreated."),
+                s("It is reported that an armistice on the front is imminent."),
+            ],
+            beads: vec![
+                Bead {
+                    zh: 0..2,
+                    en: 0..1,
+                    confidence: 0.9,
+                },
+                Bead {
+                    zh: 2..5,
+                    en: 1..2,
+                    confidence: 0.862,
+                },
+            ],
+        };
+        let o = ExportOptions {
+            units: TmxUnits::Sentence,
+            ..opts()
+        };
+        let t = parse(&tmx(&al, &o));
+        let segs: Vec<(&str, &str)> = t
+            .tus
+            .iter()
+            .map(|tu| (tu.tuvs[0].1.as_str(), tu.tuvs[1].1.as_str()))
+            .collect();
         assert_eq!(
-            split_english(&zh, &one).unwrap(),
+            segs,
             [
-                "Many Chinese workers live at Khabarovsk,",
-                "so please send a note to the minister."
+                ("天氣很冷。", "The weather was very cold,"),
+                (
+                    "我們的軍隊已經撤退了。",
+                    "and our army had already retreated."
+                ),
+                (
+                    "前線停戰之議恐不日即成。謹聞。鏡人。",
+                    "It is reported that an armistice on the front is imminent."
+                ),
             ]
         );
-        assert_eq!(split_english(&zh, &["Yes."]), None);
+        assert_eq!(prop(&t.tus[0], "x-split"), Some("lexical"));
+        // A cut unit is no surer than its bead, and says how sure the cut is.
+        let c: f64 = prop(&t.tus[1], "x-confidence").unwrap().parse().unwrap();
+        assert!(
+            c <= 0.9 && c >= 0.9 * super::super::split::MIN_CERTAINTY - 1e-3,
+            "{c}"
+        );
+        // The bead the words do not cut stays whole, with its confidence.
+        assert_eq!(prop(&t.tus[2], "x-split"), None);
+        assert_eq!(prop(&t.tus[2], "x-confidence"), Some("0.862"));
     }
 
     #[test]
@@ -691,8 +671,7 @@ mod tests {
                 "zh2_en3",
                 "zh3_en5",
                 "zh4_en6",
-                "zh5_en7_part1",
-                "zh6_en7_part2"
+                "zh5-6_en7"
             ]
         );
         assert_eq!(t.tus[3].tuvs[0].1, "第一句。");
@@ -700,15 +679,12 @@ mod tests {
         assert_eq!(t.tus[4].tuvs[0].1, "第二句。");
         assert_eq!(t.tus[4].tuvs[1].1, "Second.");
         assert_eq!(prop(&t.tus[4], "x-bead"), Some("2-2"));
+        // Nothing says where "A and B." would be cut between 甲 and 乙: one unit.
         assert_eq!(
             (t.tus[5].tuvs[0].1.as_str(), t.tus[5].tuvs[1].1.as_str()),
-            ("甲。", "A")
+            ("甲。乙。", "A and B.")
         );
-        assert_eq!(
-            (t.tus[6].tuvs[0].1.as_str(), t.tus[6].tuvs[1].1.as_str()),
-            ("乙。", "and B.")
-        );
-        assert_eq!(prop(&t.tus[6], "x-split"), Some("estimated"));
+        assert_eq!(prop(&t.tus[5], "x-split"), None);
         assert_eq!(prop(&t.tus[4], "x-split"), None);
         assert_eq!(
             t.tus[1].tuvs[1].1,
