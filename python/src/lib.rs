@@ -99,6 +99,7 @@ fn glossary_error(err: amur_tm::glossary_formats::GlossaryError) -> PyErr {
 fn export_error(err: ExportError) -> PyErr {
     let message = err.to_string();
     match &err {
+        ExportError::NoFolder { .. } => os_error(io::ErrorKind::NotFound, message),
         ExportError::TempFile { source, .. }
         | ExportError::Write { source, .. }
         | ExportError::Rename { source, .. } => match source.kind() {
@@ -453,9 +454,15 @@ impl Settings {
 
     /// The warnings `amur align` prints, the wrong-language ones apart (without the GIL).
     fn check(&self, alignment: bead::Alignment, notes: Vec<String>) -> Checked {
-        let language = report::language_warnings(&alignment.zh, &alignment.en);
+        let language: Vec<String> = report::side_problems(&alignment)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let lift = report::lexical_lift(&alignment, &self.config);
-        let warnings = report::warnings(&alignment, lift);
+        let warnings = report::warnings(&alignment, lift)
+            .into_iter()
+            .filter(|w| !language.contains(w))
+            .collect();
         Checked {
             alignment,
             notes,

@@ -20,7 +20,7 @@ use amur_core::pipeline::Config;
 use amur_core::text::{self, TextError};
 use amur_formats::document::ReadOptions;
 use amur_formats::pair;
-use amur_tm::export::{self, ExportError, ExportOptions, Format};
+use amur_tm::export::{self, ExportError, ExportOptions, Format, Keep};
 use quick_xml::events::Event;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -81,6 +81,9 @@ pub enum BatchError {
     NoRecords(PathBuf),
     #[error("{path}: not a record of `amur batch`: {why}")]
     BadRecord { path: PathBuf, why: String },
+    /// A side of a pair is not in its language (see `amur_core::report::side_problems`).
+    #[error("{path}: {why} (--force aligns it anyway)")]
+    WrongLanguage { path: PathBuf, why: String },
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> BatchError + '_ {
@@ -545,6 +548,10 @@ pub struct Options {
     pub export: ExportOptions,
     /// Skip pairs whose output exists.
     pub resume: bool,
+    /// Align pairs whose sides are not in their languages (held out of the merge, as suspect).
+    pub force: bool,
+    /// Units below this confidence go to `NAME.weak.tmx`, not to the pair's TMX or the merge.
+    pub min_confidence: Option<f64>,
 }
 
 impl Options {
@@ -661,15 +668,37 @@ fn align_and_write(
         &opts.config,
     )?
     .alignment;
+    if !opts.force
+        && let Some(p) = amur_core::report::side_problems(&al).first()
+    {
+        let path = if p.side() == 0 { &pair.zh } else { &pair.en };
+        return Err(BatchError::WrongLanguage {
+            path: path.clone(),
+            why: p.to_string(),
+        });
+    }
     let export_opts = ExportOptions {
         src_lang: amur_core::report::zh_lang_code(&al).to_string(),
         doc_name: Some(pair.name.clone()),
+        keep: match opts.min_confidence {
+            Some(x) => Keep::AtLeast(x),
+            None => Keep::All,
+        },
         ..opts.export.clone()
     };
     let records = opts.outdir.join(RECORDS);
     export::write_file(&records.join(format!("{}.tmx", pair.name)), |w| {
         export::write(&al, Format::Tmx, &export_opts, w)
     })?;
+    if let Some(x) = opts.min_confidence {
+        let weak = ExportOptions {
+            keep: Keep::Below(x),
+            ..export_opts.clone()
+        };
+        export::write_file(&opts.outdir.join(format!("{}.weak.tmx", pair.name)), |w| {
+            export::write(&al, Format::Tmx, &weak, w)
+        })?;
+    }
     let row = Row::of(
         &pair.name,
         &al,
@@ -731,10 +760,14 @@ pub struct Row {
     pub lift: Option<f64>,
     pub seconds: f64,
     pub error: String,
+    /// Why the pair is suspect (sides in the wrong language, sizes that do not fit, looks
+    /// unrelated), `; `-separated; empty when it is not. Suspect pairs are held out of the
+    /// merge unless asked otherwise.
+    pub suspect: String,
 }
 
 impl Row {
-    const HEADER: &str = "name\tstatus\tzh_lang\tzh_sentences\ten_sentences\tbeads\t1-1\t1-2\t2-1\t1-0\t0-1\tother\tmean_confidence\tlexical_lift\tlooks_unrelated\tseconds\terror";
+    const HEADER: &str = "name\tstatus\tzh_lang\tzh_sentences\ten_sentences\tbeads\t1-1\t1-2\t2-1\t1-0\t0-1\tother\tmean_confidence\tlexical_lift\tlooks_unrelated\tsuspect\tseconds\terror";
 
     fn empty(name: &str, status: Status) -> Row {
         Row {
@@ -748,6 +781,7 @@ impl Row {
             lift: None,
             seconds: 0.0,
             error: String::new(),
+            suspect: String::new(),
         }
     }
 
@@ -766,7 +800,7 @@ impl Row {
             let k = KINDS.iter().position(|&x| x == kind).unwrap_or(5);
             beads[k] += n;
         }
-        Row {
+        let mut row = Row {
             zh_lang: zh_lang.to_string(),
             zh_sentences: al.zh.len(),
             en_sentences: al.en.len(),
@@ -775,7 +809,24 @@ impl Row {
             lift,
             seconds,
             ..Row::empty(name, Status::Ok)
+        };
+        let mut reasons: Vec<&str> = Vec::new();
+        if !amur_core::report::side_problems(al).is_empty() {
+            reasons.push("a side in the wrong language");
         }
+        if amur_core::report::size_problem(al).is_some() {
+            reasons.push("sizes that do not fit a translation");
+        }
+        if row.looks_unrelated() {
+            reasons.push("looks unrelated");
+        }
+        row.suspect = reasons.join("; ");
+        row
+    }
+
+    /// Whether the pair aligned but is suspect (see [`Row::suspect`]).
+    pub fn is_suspect(&self) -> bool {
+        self.status == Status::Ok && !self.suspect.is_empty()
     }
 
     /// All beads.
@@ -816,6 +867,7 @@ impl Row {
             format!("{:.4}", self.mean_confidence),
             self.lift.map_or(String::new(), |l| format!("{l:.2}")),
             if self.looks_unrelated() { "yes" } else { "" }.to_string(),
+            clean(&self.suspect),
             format!("{:.2}", self.seconds),
             clean(&self.error),
         ]);
@@ -861,8 +913,9 @@ impl Row {
             } else {
                 Some(real(13)?)
             },
-            seconds: real(15)?,
-            error: f[16].to_string(),
+            suspect: f[15].to_string(),
+            seconds: real(16)?,
+            error: f[17].to_string(),
         })
     }
 }
@@ -873,6 +926,8 @@ pub struct Summary {
     pub rows: Vec<Row>,
     /// Units in the merged TMX (when one was written).
     pub merged_units: Option<usize>,
+    /// Suspect pairs go into the merge too (`--keep-suspect`).
+    pub keep_suspect: bool,
 }
 
 impl Summary {
@@ -901,6 +956,14 @@ impl Summary {
 
     pub fn unrelated(&self) -> Vec<&Row> {
         self.rows.iter().filter(|r| r.looks_unrelated()).collect()
+    }
+
+    /// Pairs held out of the merge: the suspect ones, unless they are kept.
+    pub fn held_out(&self) -> Vec<&Row> {
+        if self.keep_suspect {
+            return Vec::new();
+        }
+        self.rows.iter().filter(|r| r.is_suspect()).collect()
     }
 
     /// `summary.tsv`: a header, one row per pair, and the total (status `total`).
@@ -975,6 +1038,30 @@ impl Summary {
                 )
             }
         ));
+        let suspect: Vec<&Row> = self.rows.iter().filter(|r| r.is_suspect()).collect();
+        if !suspect.is_empty() {
+            let listed: Vec<String> = suspect
+                .iter()
+                .take(10)
+                .map(|r| format!("{} ({})", r.name, r.suspect))
+                .chain((suspect.len() > 10).then(|| "…".to_string()))
+                .collect();
+            lines.push(format!(
+                "{}{} {}: {}",
+                if self.keep_suspect {
+                    "suspect, merged "
+                } else {
+                    "held out        "
+                },
+                suspect.len(),
+                if self.keep_suspect {
+                    "(--keep-suspect)"
+                } else {
+                    "(written per pair, not in merged.tmx or --terms; --keep-suspect lets them in)"
+                },
+                listed.join(", ")
+            ));
+        }
         if !failed.is_empty() {
             lines.push(format!("failed          {}", names(&failed)));
         }
@@ -1046,6 +1133,7 @@ pub fn collect(dirs: &[PathBuf], names: Option<&[String]>) -> Result<Collected, 
         summary: Summary {
             rows,
             merged_units: None,
+            keep_suspect: false,
         },
         warnings,
         sources: found.into_iter().map(|(n, (_, dir))| (n, dir)).collect(),
@@ -1077,13 +1165,15 @@ pub fn merge(
     names: Option<&[String]>,
     out: &Path,
     template: &ExportOptions,
+    keep_suspect: bool,
 ) -> Result<Collected, BatchError> {
     let mut collected = collect(dirs, names)?;
     let summary = &mut collected.summary;
+    summary.keep_suspect = keep_suspect;
     let parts: Vec<PathBuf> = summary
         .rows
         .iter()
-        .filter(|r| r.status == Status::Ok)
+        .filter(|r| r.status == Status::Ok && (keep_suspect || !r.is_suspect()))
         .filter_map(|r| {
             let dir = collected.sources.get(&r.name)?;
             Some(dir.join(format!("{}.tmx", r.name)))
@@ -1092,7 +1182,7 @@ pub fn merge(
     let langs: BTreeSet<&str> = summary
         .rows
         .iter()
-        .filter(|r| r.status == Status::Ok)
+        .filter(|r| r.status == Status::Ok && (keep_suspect || !r.is_suspect()))
         .map(|r| r.zh_lang.as_str())
         .collect();
     let header_opts = ExportOptions {
@@ -1580,6 +1670,7 @@ mod tests {
         let summary = Summary {
             rows: vec![row, failed, one],
             merged_units: Some(6),
+            keep_suspect: false,
         };
         let t = summary.total();
         assert_eq!(t.bead_total(), 8);

@@ -1,5 +1,8 @@
 //! The `amur` command line: parses arguments and calls the library. Each subcommand lives in
 //! its own module under `cli/`; `amur serve`'s web app is the module `serve`.
+//!
+//! Exit status: 0 done; 1 an error (nothing or, in a batch, not everything written); 2 bad
+//! usage (clap); 3 done, but suspect pairs were held out of a batch's merge.
 
 mod cli;
 mod serve;
@@ -9,6 +12,10 @@ use clap::Parser;
 fn main() {
     let args = cli::Cli::parse();
     if let Err(err) = cli::run(args) {
+        if let Some(held) = err.downcast_ref::<cli::HeldOut>() {
+            eprintln!("amur: warning: {held}");
+            std::process::exit(cli::HeldOut::EXIT);
+        }
         eprintln!("amur: error: {}", message(&err));
         std::process::exit(1);
     }

@@ -420,9 +420,17 @@ fn many_lines_align(lines: usize) {
 // ---------------------------------------------------------------- doubtful pairs
 
 #[test]
-fn chinese_given_as_english_is_warned() {
+fn chinese_given_as_english_is_refused_unless_forced() {
     let zh = sample("report-modern", "zh.txt");
     let o = amur(&["align", &zh, &zh, "-o", "-"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains(&format!("{zh}: the English side looks Chinese")),
+        "{}",
+        stderr(&o)
+    );
+    let o = amur(&["align", &zh, &zh, "-o", "-", "--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("English side looks Chinese"),

@@ -128,6 +128,31 @@ pub struct ExportOptions {
     /// Document name (e.g. the Chinese file name), written as `<prop type="x-document">` on
     /// each TMX unit.
     pub doc_name: Option<String>,
+    /// Which TMX units are written, by their confidence.
+    pub keep: Keep,
+}
+
+/// Which units a TMX holds, by confidence: all, the sure ones (`--min-confidence`), or the
+/// weak ones (written to `NAME.weak.tmx` for review).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum Keep {
+    #[default]
+    All,
+    /// Units whose confidence is at least this.
+    AtLeast(f64),
+    /// Units whose confidence is below this.
+    Below(f64),
+}
+
+impl Keep {
+    /// Whether a unit of confidence `c` is written.
+    pub fn keeps(self, c: f64) -> bool {
+        match self {
+            Keep::All => true,
+            Keep::AtLeast(x) => c >= x,
+            Keep::Below(x) => c < x,
+        }
+    }
 }
 
 impl Default for ExportOptions {
@@ -145,6 +170,7 @@ impl Default for ExportOptions {
             creation_date: tmx_date(now),
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             doc_name: None,
+            keep: Keep::All,
         }
     }
 }
@@ -272,6 +298,9 @@ fn round_confidence(c: f64) -> f64 {
 /// Why writing an output file failed: the path and the cause.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// The folder the output should go in is not there.
+    #[error("cannot write {}: the folder {} does not exist", path.display(), dir.display())]
+    NoFolder { path: PathBuf, dir: PathBuf },
     /// The temporary file beside the output could not be created.
     #[error("cannot create a temporary file beside {}: {source}", path.display())]
     TempFile { path: PathBuf, source: io::Error },
@@ -286,6 +315,7 @@ pub enum ExportError {
 /// Writes to `path` atomically: `write` fills a temporary file in the same directory, which is
 /// flushed, fsynced and then renamed over `path`. On any error (including one returned by
 /// `write`) no file at `path` is created or changed, and the temporary file is removed.
+/// [`stage_file`] and [`commit_all`] do the same for several files at once.
 ///
 /// On Unix a new file gets the usual permissions (0666 less the umask, not tempfile's 0600) and
 /// a replaced file keeps its permissions.
@@ -302,10 +332,98 @@ pub fn write_file(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), ExportError> {
+    stage_file(path, write)?.commit()
+}
+
+/// An output written in full but not yet in place: a finished temporary file beside its
+/// destination (or, for a device or FIFO, the bytes to send there). [`Staged::commit`] puts it
+/// in place; dropping it leaves nothing behind.
+#[derive(Debug)]
+pub struct Staged {
+    shown: PathBuf,
+    kind: StagedKind,
+}
+
+#[derive(Debug)]
+enum StagedKind {
+    Temp {
+        tmp: tempfile::NamedTempFile,
+        target: PathBuf,
+    },
+    Device(Vec<u8>),
+}
+
+/// Writes what `path` is to hold ([`write_file`] says how) without putting it in place yet, so
+/// that a run with several outputs puts them all in place only once every one was written
+/// ([`commit_all`]).
+pub fn stage_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<Staged, ExportError> {
     // `metadata` follows links, also the kernel's own (`/dev/stdout` → `/proc/self/fd/1`).
     match fs::metadata(path) {
-        Ok(meta) if !meta.is_file() && !meta.is_dir() => write_in_place(path, write),
-        _ => write_atomically(&link_target(path)?, path, write),
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let mut bytes = Vec::new();
+            write(&mut bytes).map_err(|source| ExportError::Write {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Ok(Staged {
+                shown: path.to_path_buf(),
+                kind: StagedKind::Device(bytes),
+            })
+        }
+        _ => stage_atomically(&link_target(path)?, path, write),
+    }
+}
+
+impl Staged {
+    /// Puts the output in place: renames the temporary file over the destination (or writes
+    /// the bytes to the device).
+    pub fn commit(self) -> Result<(), ExportError> {
+        match self.kind {
+            StagedKind::Device(bytes) => write_in_place(&self.shown, |w| w.write_all(&bytes)),
+            StagedKind::Temp { tmp, target } => {
+                tmp.persist(&target).map_err(|e| ExportError::Rename {
+                    path: self.shown.clone(),
+                    source: e.error,
+                })?;
+                sync_dir(&dir_of(&target));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Puts staged outputs in place, in order. Nothing is renamed before every output of a run
+/// was written in full; a rename that fails then (rare: the files are in their folders
+/// already) stops the others, whose temporary files are removed.
+pub fn commit_all(staged: Vec<Staged>) -> Result<(), ExportError> {
+    for s in staged {
+        s.commit()?;
+    }
+    Ok(())
+}
+
+/// The folder a file goes in (`.` for a bare name).
+fn dir_of(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Checks that the folder `path` is to be written in exists (before a long run, so that a
+/// mistyped folder is named at once).
+pub fn check_folder(path: &Path) -> Result<(), ExportError> {
+    let dir = dir_of(path);
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(ExportError::NoFolder {
+            path: path.to_path_buf(),
+            dir,
+        })
     }
 }
 
@@ -354,21 +472,28 @@ fn write_in_place(
     buf.flush().map_err(werr)
 }
 
-/// Writes `target` (no symlink) atomically; errors name `shown`, the path the user gave.
-fn write_atomically(
+/// Fills a temporary file beside `target` (no symlink); errors name `shown`, the path the
+/// user gave.
+fn stage_atomically(
     target: &Path,
     shown: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> Result<(), ExportError> {
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+) -> Result<Staged, ExportError> {
+    let dir = dir_of(target);
     let werr = |source| ExportError::Write {
         path: shown.to_path_buf(),
         source,
     };
-    let mut tmp = temp_file_in(dir).map_err(|source| ExportError::TempFile {
+    if !dir.is_dir() {
+        return Err(ExportError::NoFolder {
+            path: shown.to_path_buf(),
+            dir,
+        });
+    }
+    if target.is_dir() {
+        return Err(werr(io::Error::other("it is a folder")));
+    }
+    let mut tmp = temp_file_in(&dir).map_err(|source| ExportError::TempFile {
         path: shown.to_path_buf(),
         source,
     })?;
@@ -385,12 +510,13 @@ fn write_atomically(
         buf.flush().map_err(werr)?;
     }
     tmp.as_file().sync_all().map_err(werr)?;
-    tmp.persist(target).map_err(|e| ExportError::Rename {
-        path: shown.to_path_buf(),
-        source: e.error,
-    })?;
-    sync_dir(dir);
-    Ok(())
+    Ok(Staged {
+        shown: shown.to_path_buf(),
+        kind: StagedKind::Temp {
+            tmp,
+            target: target.to_path_buf(),
+        },
+    })
 }
 
 /// A named temporary file in `dir`, created with mode 0666 (less the umask) on Unix.
@@ -611,8 +737,38 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("no/such/dir/out.tsv");
         let err = write_file(&path, |w| w.write_all(b"x")).unwrap_err();
-        assert!(matches!(err, ExportError::TempFile { .. }));
-        assert!(err.to_string().contains("out.tsv"));
+        assert!(matches!(err, ExportError::NoFolder { .. }));
+        let shown = err.to_string();
+        assert!(shown.contains("out.tsv"), "{shown}");
+        assert!(
+            shown.contains(&format!(
+                "the folder {} does not exist",
+                dir.path().join("no/such/dir").display()
+            )),
+            "{shown}"
+        );
+        assert!(check_folder(&path).is_err());
+        assert!(check_folder(&dir.path().join("x.tsv")).is_ok());
+    }
+
+    #[test]
+    fn staged_files_appear_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.tmx");
+        let b = dir.path().join("b.html");
+        let sa = stage_file(&a, |w| w.write_all(b"A")).unwrap();
+        let sb = stage_file(&b, |w| w.write_all(b"B")).unwrap();
+        assert!(!a.exists() && !b.exists());
+        commit_all(vec![sa, sb]).unwrap();
+        assert_eq!(fs::read_to_string(&a).unwrap(), "A");
+        assert_eq!(fs::read_to_string(&b).unwrap(), "B");
+        // A staged file that is dropped leaves nothing, not even its temporary file.
+        let c = dir.path().join("c.tsv");
+        drop(stage_file(&c, |w| w.write_all(b"C")).unwrap());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+        // A folder where the file should go is refused before anything is written.
+        fs::create_dir(dir.path().join("d")).unwrap();
+        assert!(stage_file(&dir.path().join("d"), |w| w.write_all(b"D")).is_err());
     }
 
     #[cfg(unix)]

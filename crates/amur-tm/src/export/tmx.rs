@@ -58,7 +58,8 @@ pub(super) fn write(
     out: impl Write,
 ) -> io::Result<()> {
     // Unit by unit as they are made: a long document's units are never all in memory.
-    let mut units = units(al, checked, opts.units, opts.en_source);
+    let mut units =
+        units(al, checked, opts.units, opts.en_source).filter(|u| opts.keep.keeps(u.confidence));
     write_document(opts, out, |w| units.try_for_each(|u| write_tu(w, &u, opts)))
 }
 

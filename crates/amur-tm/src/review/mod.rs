@@ -59,6 +59,9 @@ pub struct PageOptions {
     pub export: ExportOptions,
     /// Base name of the saved files: `NAME.reviewed.tmx`, `NAME.reviewed.json`.
     pub name: String,
+    /// Confidence below which a bead is weak ([`amur_core::report::REVIEW_THRESHOLD`] unless
+    /// the run's `--min-confidence` says otherwise): the page's threshold when it opens.
+    pub threshold: f64,
 }
 
 /// The data embedded in the page.
@@ -72,6 +75,7 @@ struct PageData<'a> {
     tgt_lang: &'a str,
     en_source: bool,
     units: &'static str,
+    threshold: f64,
     zh: Vec<&'a str>,
     en: Vec<&'a str>,
     /// 0-based paragraph of each sentence (for `x-source-paragraph`).
@@ -158,6 +162,7 @@ fn render_page(review: &Review, opts: &PageOptions, served: Option<&Served>) -> 
             TmxUnits::Bead => "bead",
             TmxUnits::Sentence => "sentence",
         },
+        threshold: opts.threshold,
         zh: al.zh.iter().map(|s| s.text.as_str()).collect(),
         en: al.en.iter().map(|s| s.text.as_str()).collect(),
         zh_par: al.zh.iter().map(|s| s.paragraph).collect(),
@@ -620,6 +625,7 @@ mod tests {
                 ..ExportOptions::default()
             },
             name: "sample".into(),
+            threshold: 0.9,
         }
     }
 

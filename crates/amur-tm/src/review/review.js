@@ -46,7 +46,8 @@
   var side = 'zh';
   var splitting = null; // {zp, ep}: the cuts of the current bead while choosing a split
   var weakOnly = false;
-  var threshold = HI;
+  // The run's threshold (--min-confidence, else 0.9): the same as the summary's.
+  var threshold = typeof DATA.threshold === 'number' ? DATA.threshold : HI;
   var dirty = false;
   var edits = 0;
   var undoStack = [];
@@ -781,6 +782,7 @@
 
   var title = DATA.document || DATA.name || 'alignment';
   document.getElementById('doc-title').textContent = 'amur review · ' + title;
+  thresholdInput.value = String(threshold);
   renderAll();
   updateStats();
   if (beads.length) select(0, false);

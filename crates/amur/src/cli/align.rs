@@ -6,7 +6,7 @@ use amur_core::pipeline::Config;
 use amur_formats::pair;
 use amur_glossary::extract::{self, ExtractOptions};
 use amur_glossary::units;
-use amur_tm::export::{self, ExportOptions, Format, TmxUnits};
+use amur_tm::export::{self, ExportOptions, Format, Keep, TmxUnits};
 use amur_tm::glossary_formats::GlossaryFormat;
 use amur_tm::review;
 use anyhow::{Context, Result, bail};
@@ -59,6 +59,14 @@ pub struct Args {
     /// (TSV, CSV or TBX by extension); `amur glossary extract` does the same on several pairs.
     #[arg(long, value_name = "FILE")]
     terms: Option<PathBuf>,
+    /// Keep units whose confidence is below X out of the TMX and write them to NAME.weak.tmx
+    /// beside it, for review [the threshold of the summary and the review page: 0.9].
+    #[arg(long, value_name = "X", value_parser = parse_confidence)]
+    min_confidence: Option<f64>,
+    /// Align and write even when a side is not in its language (English given as the Chinese
+    /// file, or a file in neither language).
+    #[arg(long)]
+    force: bool,
     #[command(flatten)]
     read: ReadOpts,
     /// Print nothing but errors.
@@ -70,6 +78,45 @@ pub struct Args {
 enum Units {
     Bead,
     Sentence,
+}
+
+/// A confidence between 0 and 1.
+pub fn parse_confidence(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("{s:?} is not a confidence between 0 and 1")),
+    }
+}
+
+/// `OUT.weak.tmx` beside `OUT.tmx`: where `--min-confidence` puts the weak units.
+pub fn weak_path(output: &std::path::Path) -> PathBuf {
+    let stem = output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    output.with_file_name(format!("{stem}.weak.tmx"))
+}
+
+/// Refuses an alignment whose sides are not in their languages (unless `force`): the error
+/// names the file of the side concerned.
+pub fn check_sides(
+    al: &amur_core::bead::Alignment,
+    files: [&std::path::Path; 2],
+    force: bool,
+) -> Result<Vec<String>> {
+    let problems = amur_core::report::side_problems(al);
+    if let Some(p) = problems.first().filter(|_| !force) {
+        let more = problems
+            .iter()
+            .skip(1)
+            .map(|q| format!("; {}: {q}", files[q.side()].display()))
+            .collect::<String>();
+        bail!(
+            "{}: {p}{more}; nothing written (--force aligns anyway)",
+            files[p.side()].display()
+        );
+    }
+    Ok(problems.iter().map(|p| p.to_string()).collect())
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -124,6 +171,24 @@ pub fn run(args: &Args) -> Result<()> {
         }
         None => None,
     };
+    if args.min_confidence.is_some() && (to_stdout || format != Format::Tmx) {
+        bail!("--min-confidence needs a TMX output (-o NAME.tmx)");
+    }
+    let weak = args.min_confidence.map(|_| weak_path(&args.output));
+    // Every output's folder is there before the work starts.
+    let outputs: Vec<&std::path::Path> = [Some(args.output.as_path()), args.review.as_deref()]
+        .into_iter()
+        .flatten()
+        .chain(args.terms.as_deref())
+        .chain(weak.as_deref())
+        .filter(|p| p.as_os_str() != "-")
+        .collect();
+    for path in &outputs {
+        export::check_folder(path)?;
+    }
+    if let Some(weak) = &weak {
+        refuse_overwriting_input(weak, &inputs)?;
+    }
     let mut glossary = Glossary::default();
     for path in &args.glossary {
         glossary.extend(amur_tm::glossary_formats::read(path)?);
@@ -151,6 +216,10 @@ pub fn run(args: &Args) -> Result<()> {
         }
     }
 
+    let side_warnings = check_sides(&alignment, [&args.zh, &args.en], args.force)?;
+    let threshold = args
+        .min_confidence
+        .unwrap_or(amur_core::report::REVIEW_THRESHOLD);
     let opts = ExportOptions {
         src_lang: args
             .src_lang
@@ -166,25 +235,44 @@ pub fn run(args: &Args) -> Result<()> {
             .zh
             .file_name()
             .map(|n| n.to_string_lossy().into_owned()),
+        keep: match args.min_confidence {
+            Some(x) => Keep::AtLeast(x),
+            None => Keep::All,
+        },
         ..ExportOptions::default()
     };
-    if to_stdout {
-        let mut out = std::io::stdout().lock();
-        export::write(&alignment, format, &opts, &mut out).or_else(ignore_broken_pipe)?;
-    } else {
-        export::write_file(&args.output, |w| {
+    // Every output is written in full before any is put in place: all or nothing.
+    let mut staged = Vec::new();
+    if !to_stdout {
+        staged.push(export::stage_file(&args.output, |w| {
             export::write(&alignment, format, &opts, w)
-        })?;
+        })?);
+    }
+    if let (Some(path), Some(x)) = (&weak, args.min_confidence) {
+        let weak_opts = ExportOptions {
+            keep: Keep::Below(x),
+            ..opts.clone()
+        };
+        staged.push(export::stage_file(path, |w| {
+            export::write(&alignment, Format::Tmx, &weak_opts, w)
+        })?);
     }
     if let Some(page) = &args.review {
         let name = if to_stdout { &args.zh } else { &args.output };
         let page_opts = review::PageOptions {
-            export: opts.clone(),
+            export: ExportOptions {
+                keep: Keep::All,
+                ..opts.clone()
+            },
             name: super::review::download_name(name),
+            threshold,
         };
         let rev = review::Review::from(alignment.clone());
-        export::write_file(page, |w| review::write_html(&rev, &page_opts, w))?;
+        staged.push(export::stage_file(page, |w| {
+            review::write_html(&rev, &page_opts, w)
+        })?);
     }
+    let mut term_count = None;
     if let (Some(path), Some(format)) = (&args.terms, terms_format) {
         let name = units::doc_name(&args.zh, Some(&args.en));
         let units = units::from_alignment(&name, &alignment);
@@ -193,19 +281,34 @@ pub fn run(args: &Args) -> Result<()> {
             ..ExtractOptions::default()
         };
         let terms = extract::to_glossary(&extract::extract(&units, &opts));
-        export::write_file(path, |w| {
+        staged.push(export::stage_file(path, |w| {
             amur_tm::glossary_formats::write(&terms, format, w)
-        })?;
-        if !args.quiet {
-            eprintln!("{} terms written to {}", terms.terms.len(), path.display());
-        }
+        })?);
+        term_count = Some(terms.terms.len());
     }
+    if to_stdout {
+        let mut out = std::io::stdout().lock();
+        export::write(&alignment, format, &opts, &mut out).or_else(ignore_broken_pipe)?;
+    }
+    export::commit_all(staged)?;
     if !args.quiet {
+        if let (Some(path), Some(n)) = (&args.terms, term_count) {
+            eprintln!("{n} terms written to {}", path.display());
+        }
+        if let (Some(path), Some(x)) = (&weak, args.min_confidence) {
+            eprintln!(
+                "units below {x} left out of {} and written to {}",
+                args.output.display(),
+                path.display()
+            );
+        }
         eprintln!(
             "{}",
-            amur_core::report::summary(&alignment, started.elapsed().as_secs_f64())
+            amur_core::report::summary(&alignment, started.elapsed().as_secs_f64(), threshold)
         );
         let lift = amur_core::report::lexical_lift(&alignment, &config);
+        // With --force the side problems are among the warnings too.
+        let _ = side_warnings;
         for warning in amur_core::report::warnings(&alignment, lift) {
             eprintln!("amur: warning: {warning}");
         }

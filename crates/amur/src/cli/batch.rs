@@ -82,6 +82,19 @@ pub struct Args {
     /// With --shard, FILE is only read: learn it in one unsharded run first.
     #[arg(long, value_name = "FILE", conflicts_with = "merge_only")]
     lexicon: Option<PathBuf>,
+    /// Merge suspect pairs too (a side in the wrong language with --force, sizes that do not
+    /// fit a translation, a pair that looks unrelated): by default they are written per pair
+    /// but held out of merged.tmx and --terms, and the batch exits with 3.
+    #[arg(long)]
+    keep_suspect: bool,
+    /// Align pairs whose sides are not in their languages (by default such a pair fails);
+    /// they are still held out of the merge unless --keep-suspect.
+    #[arg(long)]
+    force: bool,
+    /// Keep units whose confidence is below X out of every pair's TMX and merged.tmx, and
+    /// write them to NAME.weak.tmx for review.
+    #[arg(long, value_name = "X", value_parser = super::align::parse_confidence)]
+    min_confidence: Option<f64>,
     /// Pairs aligned at once and threads used [default: all cores].
     #[arg(short, long)]
     jobs: Option<usize>,
@@ -112,6 +125,9 @@ struct MergeArgs {
     /// Do not use amur's period lexicon (1910s official usage, glossaries/period-1910s.tsv) in the --terms extraction.
     #[arg(long)]
     no_period_lexicon: bool,
+    /// Merge suspect pairs too (see `amur batch --help`).
+    #[arg(long)]
+    keep_suspect: bool,
     /// Print nothing but errors and warnings.
     #[arg(short, long)]
     quiet: bool,
@@ -127,7 +143,7 @@ pub fn run(args: &Args) -> Result<()> {
             }),
             None => None,
         };
-        return merge(&m.dirs, None, &out, terms.as_ref(), m.quiet);
+        return merge(&m.dirs, None, &out, terms.as_ref(), m.keep_suspect, m.quiet);
     }
     let (Some(input), Some(outdir)) = (&args.input, &args.output) else {
         bail!("give INPUT and -o OUTDIR"); // clap requires both; kept for the types
@@ -166,6 +182,7 @@ pub fn run(args: &Args) -> Result<()> {
             Some(&names),
             outdir,
             terms.as_ref(),
+            args.keep_suspect,
             args.quiet,
         );
     }
@@ -189,6 +206,8 @@ pub fn run(args: &Args) -> Result<()> {
         },
         export: ExportOptions::default(),
         resume: args.resume,
+        force: args.force,
+        min_confidence: args.min_confidence,
     };
     let mut pool = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = args.jobs {
@@ -268,6 +287,7 @@ pub fn run(args: &Args) -> Result<()> {
             Some(&names),
             outdir,
             terms.as_ref(),
+            args.keep_suspect,
             args.quiet,
         ),
         Some(shard) => {
@@ -348,9 +368,10 @@ fn merge(
     names: Option<&[String]>,
     out: &Path,
     terms: Option<&Terms>,
+    keep_suspect: bool,
     quiet: bool,
 ) -> Result<()> {
-    let merged = batch::merge(dirs, names, out, &ExportOptions::default())?;
+    let merged = batch::merge(dirs, names, out, &ExportOptions::default(), keep_suspect)?;
     let summary = &merged.summary;
     for w in &merged.warnings {
         eprintln!("warning: {w}");
@@ -392,7 +413,8 @@ fn write_terms(merged: &Path, terms: &Terms, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-/// Exit status of a batch: an error when any pair failed or has no record; `table` is the
+/// Exit status of a batch: an error (1) when any pair failed or has no record; else
+/// [`super::HeldOut`] (3) when suspect pairs were held out of the merge; `table` is the
 /// summary file to look at.
 fn check(summary: &Summary, table: Option<&Path>) -> Result<()> {
     let failed = summary.with_status(Status::Failed).len();
@@ -408,6 +430,17 @@ fn check(summary: &Summary, table: Option<&Path>) -> Result<()> {
             "{failed} pair(s) failed{missing}{}",
             see.unwrap_or_default()
         );
+    }
+    let held = summary.held_out();
+    if !held.is_empty() {
+        let names: Vec<&str> = held.iter().map(|r| r.name.as_str()).collect();
+        return Err(super::HeldOut(format!(
+            "{} suspect pair(s) held out of {}: {} (--keep-suspect merges them)",
+            held.len(),
+            batch::MERGED,
+            names.join(", ")
+        ))
+        .into());
     }
     Ok(())
 }

@@ -62,6 +62,23 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// The run finished and wrote its outputs, but held something out that a script should know
+/// about (`amur batch`: suspect pairs not merged). Exit status [`HeldOut::EXIT`].
+#[derive(Debug)]
+pub struct HeldOut(pub String);
+
+impl HeldOut {
+    pub const EXIT: i32 = 3;
+}
+
+impl std::fmt::Display for HeldOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for HeldOut {}
+
 /// Options shared by commands that read documents.
 #[derive(clap::Args, Clone)]
 pub struct ReadOpts {

@@ -66,6 +66,7 @@ pub fn run(args: &Args) -> Result<()> {
             ..ExportOptions::default()
         },
         name: download_name(&args.input),
+        threshold: amur_core::report::REVIEW_THRESHOLD,
     };
     export::write_file(&args.output, |w| review::write_html(&rev, &opts, w))?;
     if !args.quiet {

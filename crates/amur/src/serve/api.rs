@@ -466,6 +466,7 @@ fn review_page(app: &App, id: i64) -> Answer {
     let opts = PageOptions {
         export: export_options(&al, &loaded.summary.zh_name, TmxUnits::Bead),
         name: loaded.summary.name.clone(),
+        threshold: amur_core::report::REVIEW_THRESHOLD,
     };
     let rev = Review {
         alignment: al,
