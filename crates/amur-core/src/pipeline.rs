@@ -803,10 +803,27 @@ fn finish(zh: Vec<Sentence>, en: Vec<Sentence>, path: Vec<(Step, f64)>) -> Align
         .map(|(s, p)| Bead {
             zh: s.i0..s.i1,
             en: s.j0..s.j1,
-            confidence: p,
+            confidence: calibrated(p),
         })
         .collect();
     Alignment { zh, en, beads }
+}
+
+/// Slope and offset of the map from a bead's posterior to its confidence, on log-odds
+/// (Platt scaling): `confidence = σ(a · logit(posterior) + b)`. The posterior alone is
+/// overconfident (on mac-dev, beads at ≥ 0.9 were right 97.0% of the time against a mean
+/// posterior of 0.986; ECE 0.031). Fitted by log-loss on the six mac-dev chapters; fitted on
+/// five and measured on the sixth in turn, the held-out confidences have ECE 0.010.
+const CALIBRATION: (f64, f64) = (0.74, 0.10);
+
+/// A bead's confidence from its posterior probability: [`CALIBRATION`]'s monotone map, so
+/// that a confidence is the measured chance that the bead is right. The order of beads by
+/// confidence (and which beads are chosen) does not change.
+pub fn calibrated(posterior: f64) -> f64 {
+    let p = posterior.clamp(1e-6, 1.0 - 1e-6);
+    let (a, b) = CALIBRATION;
+    let z = a * (p / (1.0 - p)).ln() + b;
+    1.0 / (1.0 + (-z).exp())
 }
 
 /// Hands memory freed by the tables of a finished phase back to the system (glibc keeps it
@@ -858,6 +875,20 @@ fn memory_status() -> String {
     match (field("VmRSS:"), field("VmHWM:")) {
         (Some(rss), Some(peak)) => format!("rss {} MB, peak {} MB", rss / 1024, peak / 1024),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod calibration_tests {
+    use super::calibrated;
+
+    #[test]
+    fn calibration_is_monotone_and_shrinks_the_top() {
+        let xs: Vec<f64> = (0..=100).map(|k| f64::from(k) / 100.0).collect();
+        let ys: Vec<f64> = xs.iter().map(|&x| calibrated(x)).collect();
+        assert!(ys.windows(2).all(|w| w[0] < w[1]), "{ys:?}");
+        assert!(ys.iter().all(|y| (0.0..=1.0).contains(y)));
+        assert!(calibrated(0.99) < 0.99 && calibrated(0.99) > 0.95);
     }
 }
 

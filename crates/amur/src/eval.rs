@@ -763,6 +763,29 @@ pub fn calibrate(files: &[(Vec<AlignBead>, Vec<ScoredBead>)]) -> Vec<Calibration
     calibration(&items)
 }
 
+/// Expected calibration error over `(confidence, strictly correct)` items: in ten bins of
+/// confidence (0–0.1 … 0.9–1), the gap between mean confidence and share correct, weighted by
+/// the bin's share of the items (as `../shared/tools/calibration.py` computes it). 0 for no
+/// items.
+pub fn expected_calibration_error(items: &[(f64, bool)]) -> f64 {
+    let mut bins = [(0usize, 0.0f64, 0usize); 10];
+    for &(c, ok) in items {
+        let k = ((c * 10.0).floor().max(0.0) as usize).min(9);
+        bins[k].0 += 1;
+        bins[k].1 += c;
+        bins[k].2 += usize::from(ok);
+    }
+    let gap: f64 = bins
+        .iter()
+        .map(|&(n, sum, ok)| (sum - ok as f64).abs() * f64::from(u32::from(n > 0)))
+        .sum();
+    if items.is_empty() {
+        0.0
+    } else {
+        gap / items.len() as f64
+    }
+}
+
 /// A readable calibration table.
 pub fn calibration_text(rows: &[CalibrationRow]) -> String {
     let mut out = format!(
@@ -996,6 +1019,15 @@ mod tests {
             vec![("1-1+0-1".to_string(), 1), ("none".to_string(), 1)]
         );
         assert!(type_table_text(&rows, 3).contains("1-1+0-1 ×1"));
+    }
+
+    #[test]
+    fn ece_weighs_each_bin_by_its_items() {
+        assert_eq!(expected_calibration_error(&[]), 0.0);
+        // Bin 0.9: mean 0.95, all right → 0.05 × 2; bin 0.5: mean 0.5, half right → 0.
+        let items = [(0.95, true), (0.95, true), (0.5, true), (0.5, false)];
+        assert!((expected_calibration_error(&items) - 0.025).abs() < 1e-12);
+        assert!((expected_calibration_error(&[(1.0, false)]) - 1.0).abs() < 1e-12);
     }
 
     #[test]

@@ -327,3 +327,54 @@ fn mac_dev_strict_f1_is_at_least_0_80() {
     let f1: f64 = total.split_whitespace().nth(5).unwrap().parse().unwrap();
     assert!(f1 >= 0.80, "mac-dev strict F1 {f1}\n{text}");
 }
+
+/// Confidence means what it says: on mac-dev (when it is beside the project) the expected
+/// calibration error of the beads' confidences, against exact gold beads, is at most 0.03.
+#[test]
+fn mac_dev_confidence_is_calibrated() {
+    let corpus = root().join("../shared/eval/mac-dev");
+    if !corpus.join("gold").is_dir() {
+        eprintln!("skipped: {} not found", corpus.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = Vec::new();
+    for k in 1..=6 {
+        let name = format!("{k:03}");
+        let out = dir.path().join(format!("{name}.json"));
+        let o = amur(&[
+            "align",
+            corpus.join(format!("zh/{name}.txt")).to_str().unwrap(),
+            corpus.join(format!("en/{name}.txt")).to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--presegmented",
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let gold: std::collections::HashSet<eval::AlignBead> =
+            eval::read_align(&corpus.join(format!("gold/{name}.align")))
+                .unwrap()
+                .into_iter()
+                .collect();
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        let ids = |v: &serde_json::Value| -> Vec<usize> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as usize)
+                .collect()
+        };
+        for b in json["beads"].as_array().unwrap() {
+            let bead = (ids(&b["zh_ids"]), ids(&b["en_ids"]));
+            items.push((b["confidence"].as_f64().unwrap(), gold.contains(&bead)));
+        }
+    }
+    let ece = eval::expected_calibration_error(&items);
+    assert!(
+        ece <= 0.03,
+        "mac-dev ECE {ece:.4} over {} beads",
+        items.len()
+    );
+}
