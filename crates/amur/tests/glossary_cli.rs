@@ -512,7 +512,13 @@ fn lint_finds_planted_inconsistencies_and_nothing_in_a_consistent_text() {
         "--glossary",
         glossary.to_str().unwrap(),
     ]);
-    assert!(run.status.success(), "{}", text(&run.stderr));
+    // Findings fail the run, so that a script notices.
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stderr).contains("3 of 6 units miss a rendering the glossary gives"),
+        "{}",
+        text(&run.stderr)
+    );
     assert_planted_findings(&text(&run.stdout), ["planted#1", "planted#3", "planted#4"]);
 }
 
@@ -550,8 +556,10 @@ fn lint_reads_tmx_finds_planted_inconsistencies_and_nothing_in_a_consistent_memo
             "--glossary",
             glossary.to_str().unwrap(),
         ]);
-        assert!(run.status.success(), "{}", text(&run.stderr));
-        text(&run.stdout)
+        let out = text(&run.stdout);
+        let clean = out.starts_with("0 missing");
+        assert_eq!(run.status.success(), clean, "{}", text(&run.stderr));
+        out
     };
     // Mixed directions (English first in some units), inline tags, a unit without Chinese.
     let out = lint(&data("planted.tmx"));

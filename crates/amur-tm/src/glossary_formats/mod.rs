@@ -229,6 +229,7 @@ pub fn check(path: &Path) -> Result<Vec<Problem>, GlossaryError> {
     let parsed = parse(format_of(path), &text);
     let mut problems = parsed.problems.clone();
     problems.extend(duplicates(&parsed));
+    problems.extend(conflicts(&parsed));
     problems.sort_by_key(|p| (p.line, p.column));
     Ok(problems)
 }
@@ -274,6 +275,39 @@ fn duplicates(parsed: &Parsed) -> Vec<Problem> {
     out
 }
 
+/// Entries that give a term (traditional and simplified alike) another rendering than an
+/// earlier entry: a glossary that steers a translator must say one thing. Each other rendering
+/// is reported once, on its first line.
+fn conflicts(parsed: &Parsed) -> Vec<Problem> {
+    // Simplified term → (first English, its line, renderings seen).
+    let mut seen: HashMap<String, (String, usize, Vec<String>)> = HashMap::new();
+    let mut out = Vec::new();
+    for (term, &line) in parsed.glossary.terms.iter().zip(&parsed.lines) {
+        let (zh, en) = entry_key(term);
+        match seen.get_mut(&zh) {
+            Some((first_en, first_line, renderings)) => {
+                if !renderings.contains(&en) {
+                    out.push(Problem::at(
+                        line,
+                        format!(
+                            "conflicting renderings of {}: {} here, {} on line {}",
+                            term.zh.trim(),
+                            term.en.trim(),
+                            first_en,
+                            first_line
+                        ),
+                    ));
+                    renderings.push(en);
+                }
+            }
+            None => {
+                seen.insert(zh, (term.en.trim().to_string(), line, vec![en]));
+            }
+        }
+    }
+    out
+}
+
 /// One field of a one-line format: tabs and line breaks become spaces, ends are trimmed.
 fn one_line(field: &str) -> String {
     field
@@ -287,6 +321,27 @@ fn one_line(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn check_reports_a_term_with_two_renderings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.tsv");
+        std::fs::write(
+            &path,
+            "督軍\tTuchun\n交涉\tnegotiations\n督军\tmilitary governor\n督軍\ttuchuns\n",
+        )
+        .unwrap();
+        let problems = check(&path).unwrap();
+        let shown: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        // "tuchuns" is the same rendering again: a duplicate, not a conflict.
+        assert_eq!(
+            shown,
+            [
+                "line 3: conflicting renderings of 督军: military governor here, Tuchun on line 1",
+                "line 4: duplicate entry 督軍 → tuchuns (first on line 1)"
+            ]
+        );
+    }
 
     #[test]
     fn tsv_lines_become_terms() {

@@ -3,10 +3,22 @@
 //!
 //! The score is the normalized Levenshtein similarity over characters (strsim): 1 − edits /
 //! length of the longer text, shown as a whole percentage rounded down, so that 100% means an
-//! identical source and nothing else does. Texts are compared as they are (no case or script
-//! folding): a CAT tool would not give 100% for a traditional/simplified difference either.
+//! identical source and nothing else does. Traditional and simplified characters are folded
+//! (as `tm search` does): the simplified form of a sentence matches its traditional twin at
+//! 99%, not 100% (only an identical source is 100%: the CAT tool would still insert the other
+//! script's characters).
 
 use super::Unit;
+use amur_core::tokenize::to_simplified;
+
+/// The match percentage of two texts with traditional and simplified folded: [`percent`] of
+/// the folded texts, at most 99 when the texts themselves differ.
+pub fn folded_percent(a: &str, b: &str) -> u32 {
+    if a == b {
+        return 100;
+    }
+    percent(&to_simplified(a), &to_simplified(b)).min(99)
+}
 
 /// The match percentage of two texts: 100 × (1 − edits / longer length), rounded down; 100 for
 /// two empty texts.
@@ -74,7 +86,7 @@ impl Lookup {
         if best_possible(self.query_len, unit.source.chars().count()) < floor {
             return;
         }
-        let percent = percent(&self.query, &unit.source);
+        let percent = folded_percent(&self.query, &unit.source);
         if percent < floor
             || self
                 .best
@@ -117,6 +129,16 @@ mod tests {
         assert_eq!(percent(&long, &format!("{long}b")), 99);
         assert_eq!(percent("𠀀😀", "𠀀x"), 50);
         assert!(best_possible(8, 4) >= percent("交涉已經有結果。", "交涉已經"));
+    }
+
+    #[test]
+    fn traditional_and_simplified_twins_match_at_99() {
+        assert_eq!(folded_percent("伯力華工甚多。", "伯力华工甚多。"), 99);
+        assert_eq!(folded_percent("伯力華工甚多。", "伯力華工甚多。"), 100);
+        let mut l = Lookup::new("伯力华工甚多。", 90, 5);
+        l.offer(unit("伯力華工甚多。"), 0);
+        let found: Vec<u32> = l.finish().iter().map(|m| m.percent).collect();
+        assert_eq!(found, [99]);
     }
 
     fn unit(s: &str) -> Unit {

@@ -337,5 +337,12 @@ fn run_lint(a: &LintArgs) -> Result<()> {
         flagged.len(),
         units.len()
     )?;
+    if !findings.is_empty() {
+        bail!(
+            "{} of {} units miss a rendering the glossary gives",
+            flagged.len(),
+            units.len()
+        );
+    }
     Ok(())
 }
