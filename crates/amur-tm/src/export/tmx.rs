@@ -648,7 +648,7 @@ mod tests {
         // A cut unit is no surer than its bead, and says how sure the cut is.
         let c: f64 = prop(&t.tus[1], "x-confidence").unwrap().parse().unwrap();
         assert!(
-            c <= 0.9 && c >= 0.9 * super::super::split::MIN_CERTAINTY - 1e-3,
+            (0.9 * super::super::split::MIN_CERTAINTY - 1e-3..=0.9).contains(&c),
             "{c}"
         );
         // The bead the words do not cut stays whole, with its confidence.
