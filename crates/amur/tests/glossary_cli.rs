@@ -861,3 +861,40 @@ fn the_period_lexicon_can_be_turned_off() {
     assert!(on.contains("高次長\tDeputy Minister Gao"), "{on}");
     assert_ne!(on, off);
 }
+
+/// A term of a corpus in traditional characters is written as the corpus writes it (哈爾濱,
+/// not the simplified 哈尔滨 under which the dictionaries look it up).
+#[test]
+fn extracted_terms_keep_the_script_of_a_traditional_corpus() {
+    let dir = tempfile::tempdir().unwrap();
+    let (zh, en, out) = (
+        dir.path().join("zh.txt"),
+        dir.path().join("en.txt"),
+        dir.path().join("terms.tsv"),
+    );
+    std::fs::write(
+        &zh,
+        "哈爾濱商會來電。\n哈爾濱米價日漲。\n俄員抵哈爾濱。\n哈爾濱華商請示辦法。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &en,
+        "A cable came from the Harbin chamber of commerce.\nThe price of rice rises daily in Harbin.\n\
+         The Russian official reached Harbin.\nThe Chinese merchants of Harbin ask for instructions.\n",
+    )
+    .unwrap();
+    let o = amur(&[
+        "glossary",
+        "extract",
+        "--pair",
+        zh.to_str().unwrap(),
+        en.to_str().unwrap(),
+        "-q",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let terms = std::fs::read_to_string(&out).unwrap();
+    assert!(terms.contains("哈爾濱\tHarbin"), "{terms}");
+    assert!(!terms.contains("哈尔滨"), "{terms}");
+}
