@@ -5,7 +5,9 @@
 //! numbers) → [`lexicon`] (dictionary, the user's [`glossary`], names) → [`score`] (bead
 //! costs) → [`align`] (dynamic programming) → [`bead`] (the result). [`pipeline`] runs them
 //! on a pair of sentence lists; [`report`] says what is worth telling about the result;
-//! [`corpus`] learns translations from the beads of many pairs, for aligning them again.
+//! [`corpus`] learns translations from the beads of many pairs, for aligning them again;
+//! [`period`] is the built-in lexicon of 1910s official usage; [`evidence`] counts which
+//! English words render which Chinese sentence.
 //!
 //! This crate must not depend on the document formats, the memory formats, the glossary tools
 //! or anything of a terminal (clap, anyhow, indicatif): it returns values and typed errors, and
