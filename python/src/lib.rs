@@ -459,10 +459,7 @@ impl Settings {
             .map(ToString::to_string)
             .collect();
         let lift = report::lexical_lift(&alignment, &self.config);
-        let warnings = report::warnings(&alignment, lift)
-            .into_iter()
-            .filter(|w| !language.contains(w))
-            .collect();
+        let warnings = report::warnings(&alignment, lift);
         Checked {
             alignment,
             notes,
