@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -29,7 +29,6 @@ const SAMPLE_JSON = env('SAMPLE_JSON');
 const SAMPLE_TMX = env('SAMPLE_TMX');
 const TMX_DTD = env('TMX_DTD');
 const OUT = env('OUT_DIR');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LOAD_LIMIT_MS = 1000;
 
 const sample = JSON.parse(fs.readFileSync(SAMPLE_JSON, 'utf8'));
@@ -47,16 +46,7 @@ let userDataDir;
 before(async () => {
   fs.mkdirSync(OUT, { recursive: true });
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amur-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  context = await launch(userDataDir);
   // Start the renderer once, so that the timings below are the page's, not the browser's.
   const warm = await context.newPage();
   await warm.goto('about:blank');

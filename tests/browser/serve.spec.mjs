@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const env = (name) => {
   const v = process.env[name];
@@ -26,7 +26,6 @@ const env = (name) => {
 const AMUR = env('AMUR_BIN');
 const TMX_DTD = env('TMX_DTD');
 const OUT = env('OUT_DIR');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const LOAD_LIMIT_MS = 1000;
 
 // ---- documents --------------------------------------------------------------------------------
@@ -145,16 +144,7 @@ before(async () => {
   fs.mkdirSync(OUT, { recursive: true });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amur-serve-'));
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amur-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  });
+  context = await launch(userDataDir);
 });
 
 after(async () => {
