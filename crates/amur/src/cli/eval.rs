@@ -48,6 +48,10 @@ pub struct Args {
     /// leave-one-out F1.
     #[arg(long, value_name = "NAME=V1,V2,...")]
     grid: Vec<String>,
+    /// With --run: also write each document's alignment to DIR/NNN.align (the gold format),
+    /// to read the errors beside the gold.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 /// What one alignment of the corpus is run with: the scorer's parameters and how the corpus
@@ -205,6 +209,9 @@ pub fn run(args: &Args) -> Result<()> {
         return grid(args, &docs, &aligner, &setting, loaded.as_ref());
     }
     let (aligned, lexicon) = align_corpus(&docs, &aligner, &setting, loaded.as_ref());
+    if let Some(dir) = &args.out {
+        write_alignments(dir, &docs, &aligned)?;
+    }
     if let Some(path) = &args.lexicon {
         super::write_lexicon(path, &lexicon)?;
     }
@@ -244,6 +251,23 @@ pub fn run(args: &Args) -> Result<()> {
         names.len(),
         started.elapsed().as_secs_f64()
     ))
+}
+
+/// Writes each document's alignment to `dir/NAME` in the align format.
+fn write_alignments(dir: &std::path::Path, docs: &[Doc], aligned: &[Alignment]) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (doc, al) in docs.iter().zip(aligned) {
+        let path = dir.join(&doc.name);
+        let mut text = Vec::new();
+        amur_tm::export::write(
+            al,
+            amur_tm::export::Format::Align,
+            &amur_tm::export::ExportOptions::default(),
+            &mut text,
+        )?;
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Every combination of the grid's values, aligned and scored, then chosen document by
