@@ -141,7 +141,14 @@ pub enum Measure {
     Dice,
     /// Dunning's log-likelihood ratio (G²) of the 2×2 table, positive association only.
     Llr,
+    /// IBM Model 1's translation probability t(stem | word), by EM over the beads (a bead's
+    /// stems explained by its words or by nothing): a word's common neighbours are explained
+    /// away by the words they belong to.
+    Model1,
 }
+
+/// EM iterations of [`Measure::Model1`].
+const EM_ROUNDS: usize = 8;
 
 /// How a corpus learns: which measure (none: it does not), the least score, and the least
 /// confidence of the beads it learns from.
@@ -292,7 +299,7 @@ impl Observations {
         // count of its own.
         let ratio = match measure {
             Measure::Dice => ((2.0 - min_score) / min_score.max(0.05)).max(1.0),
-            Measure::Llr => f64::INFINITY,
+            Measure::Llr | Measure::Model1 => f64::INFINITY,
         };
         let possible = |a: u32, b: u32| {
             a >= MIN_BEADS && b >= MIN_BEADS && ratio * a.min(b) as f64 >= a.max(b) as f64
@@ -313,7 +320,12 @@ impl Observations {
         let mut best: HashMap<u32, (f64, u32, u32)> = HashMap::default();
         let mut pairs: Vec<((u32, u32), u32)> = pair.into_iter().collect();
         pairs.sort_unstable();
-        for ((w, t), c) in pairs {
+        let translation = if measure == Measure::Model1 {
+            self.model1(&pairs)
+        } else {
+            Vec::new()
+        };
+        for (k, ((w, t), c)) in pairs.into_iter().enumerate() {
             if c < MIN_BEADS {
                 continue;
             }
@@ -326,6 +338,7 @@ impl Observations {
                     }
                     llr(a, zw - a, et - a, n - zw - et + a)
                 }
+                Measure::Model1 => translation[k],
             };
             if score >= min_score && best.get(&w).is_none_or(|b| score > b.0) {
                 best.insert(w, (score, t, c));
@@ -342,6 +355,57 @@ impl Observations {
             .collect();
         entries.sort_by(|a, b| a.zh.cmp(&b.zh));
         CorpusLexicon { entries }
+    }
+
+    /// IBM Model 1's t(stem | word) for each of `pairs` (sorted (word, stem) pairs that share
+    /// beads), by [`EM_ROUNDS`] rounds of EM from uniform: in each bead every stem is shared
+    /// among its words (and a null word, for stems no word renders) in proportion to their
+    /// current t. Words and stems outside `pairs` are left to the null word.
+    fn model1(&self, pairs: &[((u32, u32), u32)]) -> Vec<f64> {
+        let index: HashMap<(u32, u32), usize> = pairs
+            .iter()
+            .enumerate()
+            .map(|(k, (p, _))| (*p, k))
+            .collect();
+        // Per bead, per stem: the pairs that may explain it.
+        let links: Vec<Vec<Vec<usize>>> = self
+            .beads
+            .iter()
+            .map(|(words, stems)| {
+                stems
+                    .iter()
+                    .map(|&t| {
+                        words
+                            .iter()
+                            .filter_map(|&w| index.get(&(w, t)).copied())
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let word_of: Vec<u32> = pairs.iter().map(|((w, _), _)| *w).collect();
+        let mut t = vec![1.0; pairs.len()];
+        let null = 1.0 / self.stems.names.len().max(1) as f64;
+        for _ in 0..EM_ROUNDS {
+            let mut count = vec![0.0; pairs.len()];
+            for bead in &links {
+                for stem in bead {
+                    let total: f64 = null + stem.iter().map(|&k| t[k]).sum::<f64>();
+                    for &k in stem {
+                        count[k] += t[k] / total;
+                    }
+                }
+            }
+            let mut per_word: HashMap<u32, f64> = HashMap::default();
+            for (k, c) in count.iter().enumerate() {
+                *per_word.entry(word_of[k]).or_default() += c;
+            }
+            for (k, c) in count.iter().enumerate() {
+                let total = per_word[&word_of[k]];
+                t[k] = if total > 0.0 { c / total } else { 0.0 };
+            }
+        }
+        t
     }
 
     /// The most frequent surface form of a stem (ties: the first in order).
@@ -404,8 +468,12 @@ mod tests {
         ]);
         let mut obs = Observations::default();
         obs.add(&al, 0.9);
-        for measure in [Measure::Dice, Measure::Llr] {
-            let min = if measure == Measure::Dice { 0.5 } else { 1.0 };
+        for measure in [Measure::Dice, Measure::Llr, Measure::Model1] {
+            let min = match measure {
+                Measure::Dice => 0.5,
+                Measure::Llr => 1.0,
+                Measure::Model1 => 0.3,
+            };
             let lex = obs.lexicon(measure, min);
             let e = lex.entries.iter().find(|e| e.zh == "小鹿");
             assert_eq!(
@@ -419,6 +487,24 @@ mod tests {
         let mut none = Observations::default();
         none.add(&al, 0.99);
         assert!(none.is_empty());
+    }
+
+    /// Model 1 gives each word its own rendering: the name to the name, and to a word always
+    /// seen beside the name its own translation, not the name.
+    #[test]
+    fn model_one_explains_a_neighbour_away() {
+        let al = alignment(&[
+            ("小鹿看见了猎人。", "Fawnlet saw the hunter."),
+            ("猎人追赶小鹿。", "The hunter chased Fawnlet."),
+            ("小鹿跑进了树林。", "Fawnlet ran into the woods."),
+            ("小鹿喝了河水。", "Fawnlet drank from the river."),
+        ]);
+        let mut obs = Observations::default();
+        obs.add(&al, 0.9);
+        let lex = obs.lexicon(Measure::Model1, 0.3);
+        let en = |zh: &str| lex.entries.iter().find(|e| e.zh == zh).map(|e| e.en.clone());
+        assert_eq!(en("小鹿").as_deref(), Some("Fawnlet"), "{lex:?}");
+        assert_eq!(en("猎人").as_deref(), Some("hunter"), "{lex:?}");
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub struct Args {
 }
 
 /// What one alignment of the corpus is run with: the scorer's parameters and how the corpus
-/// learns (parameters `learn` (0 off, 1 Dice, 2 log-likelihood), `learn_min`,
+/// learns (parameters `learn` (0 off, 1 Dice, 2 log-likelihood, 3 IBM Model 1), `learn_min`,
 /// `learn_confidence`).
 #[derive(Clone, Default)]
 struct Setting {
@@ -71,7 +71,10 @@ impl Setting {
                     0 => None,
                     1 => Some(Measure::Dice),
                     2 => Some(Measure::Llr),
-                    _ => anyhow::bail!("learn: 0 (off), 1 (Dice) or 2 (log-likelihood)"),
+                    3 => Some(Measure::Model1),
+                    _ => anyhow::bail!(
+                        "learn: 0 (off), 1 (Dice), 2 (log-likelihood) or 3 (IBM Model 1)"
+                    ),
                 }
             }
             "learn_min" => self.learning.min_score = value,
