@@ -502,7 +502,12 @@ mod tests {
         let mut obs = Observations::default();
         obs.add(&al, 0.9);
         let lex = obs.lexicon(Measure::Model1, 0.3);
-        let en = |zh: &str| lex.entries.iter().find(|e| e.zh == zh).map(|e| e.en.clone());
+        let en = |zh: &str| {
+            lex.entries
+                .iter()
+                .find(|e| e.zh == zh)
+                .map(|e| e.en.clone())
+        };
         assert_eq!(en("小鹿").as_deref(), Some("Fawnlet"), "{lex:?}");
         assert_eq!(en("猎人").as_deref(), Some("hunter"), "{lex:?}");
     }

@@ -73,6 +73,8 @@ pub struct Params {
     pub expected_gamma: f64,
     /// Temperature of the posteriors that search weighs beads by.
     pub expected_temperature: f64,
+    /// Weight of the length evidence.
+    pub length: f64,
 }
 
 /// A parameter name [`Params::set`] does not know, or a value it refuses.
@@ -101,6 +103,7 @@ impl Params {
             ("expected", self.expected),
             ("expected_gamma", self.expected_gamma),
             ("expected_temperature", self.expected_temperature),
+            ("length", self.length),
         ]
     }
 
@@ -127,6 +130,7 @@ impl Params {
             "expected" => &mut self.expected,
             "expected_gamma" => &mut self.expected_gamma,
             "expected_temperature" => &mut self.expected_temperature,
+            "length" => &mut self.length,
             _ => {
                 let known: Vec<&str> = self.values().iter().map(|v| v.0).collect();
                 return Err(ParamError(format!(
@@ -160,6 +164,7 @@ impl Default for Params {
             expected: 1.0,
             expected_gamma: 0.15,
             expected_temperature: 1.0,
+            length: 1.0,
         }
     }
 }
@@ -951,7 +956,8 @@ impl<'a> Scorer<'a> {
         let bd = le - bmean;
         // The background's tails are too thin for the rare very long sentence: its evidence
         // is capped at three standard deviations.
-        -0.5 * delta2 - 0.5 * fast_ln(var) + 0.5 * (bd * bd * binv).min(9.0) + bln
+        self.params.length
+            * (-0.5 * delta2 - 0.5 * fast_ln(var) + 0.5 * (bd * bd * binv).min(9.0) + bln)
     }
 
     /// Lexical evidence of a bead with both sides non-empty.
