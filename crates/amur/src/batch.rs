@@ -874,6 +874,25 @@ impl Row {
         cells.join("\t")
     }
 
+    /// The header of records written before the `suspect` column (amur before issue 15).
+    fn old_header() -> String {
+        Row::HEADER.replace("\tsuspect", "")
+    }
+
+    /// A row of a record written before the `suspect` column: read as today's, with the pair
+    /// suspect only if it looks unrelated (the one check older records allow).
+    fn from_old_tsv(line: &str) -> Result<Row, String> {
+        let mut f: Vec<&str> = line.split('\t').collect();
+        if f.len() > 15 {
+            f.insert(15, "");
+        }
+        let mut row = Row::from_tsv(&f.join("\t"))?;
+        if row.looks_unrelated() {
+            row.suspect = "looks unrelated".to_string();
+        }
+        Ok(row)
+    }
+
     fn from_tsv(line: &str) -> Result<Row, String> {
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != Row::HEADER.split('\t').count() {
@@ -1106,7 +1125,16 @@ pub fn collect(dirs: &[PathBuf], names: Option<&[String]>) -> Result<Collected, 
         files.retain(|p| p.extension().is_some_and(|e| e == "tsv"));
         files.sort();
         for path in files {
-            let row = read_record_row(&path)?;
+            let (row, old) = read_record_row(&path)?;
+            if old {
+                warnings.push(format!(
+                    "{}: written by an earlier amur (no suspect column): pair {} was not checked \
+                     for sides in the wrong language or sizes that do not fit; align it again \
+                     (without --resume) to check it",
+                    path.display(),
+                    row.name
+                ));
+            }
             if let Some((_, first)) = found.get(&row.name) {
                 warnings.push(format!(
                     "{}: pair {} was recorded in {} already; this record is ignored",
@@ -1140,21 +1168,27 @@ pub fn collect(dirs: &[PathBuf], names: Option<&[String]>) -> Result<Collected, 
     })
 }
 
-fn read_record_row(path: &Path) -> Result<Row, BatchError> {
+/// A record's row, and whether an earlier amur wrote it (without the `suspect` column).
+fn read_record_row(path: &Path) -> Result<(Row, bool), BatchError> {
     let bad = |why: String| BatchError::BadRecord {
         path: path.to_path_buf(),
         why,
     };
     let text = std::fs::read_to_string(path).map_err(io_err(path))?;
     let mut lines = text.lines();
-    if lines.next() != Some(Row::HEADER) {
+    let header = lines.next();
+    let line = lines.next().unwrap_or_default();
+    let (row, old) = if header == Some(Row::HEADER) {
+        (Row::from_tsv(line).map_err(bad)?, false)
+    } else if header == Some(Row::old_header().as_str()) {
+        (Row::from_old_tsv(line).map_err(bad)?, true)
+    } else {
         return Err(bad("unexpected header".into()));
-    }
-    let row = Row::from_tsv(lines.next().unwrap_or_default()).map_err(bad)?;
+    };
     if path.file_stem().is_some_and(|s| s != row.name.as_str()) {
         return Err(bad(format!("it names pair {:?}", row.name)));
     }
-    Ok(row)
+    Ok((row, old))
 }
 
 /// Merges records into `out`: [`MERGED`] with the units of every pair that aligned, in name

@@ -176,6 +176,51 @@ fn resume_skips_pairs_whose_output_exists() {
     assert_eq!(units(&out.join("merged.tmx")), units_before);
 }
 
+/// Records written before the `suspect` column (an earlier amur) are still read by
+/// `--resume`, with a warning that those pairs were not checked.
+#[test]
+fn resume_reads_records_of_an_earlier_amur() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = pair_dir(tmp.path(), 3);
+    let out = tmp.path().join("out");
+    assert!(amur(&["batch", s(&input), "-o", s(&out)]).status.success());
+    let units_before = units(&out.join("merged.tmx"));
+    let records = out.join(".amur-batch");
+    let mut rewritten = 0;
+    for entry in std::fs::read_dir(&records).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "tsv") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let old: Vec<String> = text
+            .lines()
+            .map(|l| {
+                let mut f: Vec<&str> = l.split('\t').collect();
+                f.remove(15); // the suspect column, after looks_unrelated
+                f.join("\t")
+            })
+            .collect();
+        assert!(
+            old[0].ends_with("looks_unrelated\tseconds\terror"),
+            "{}",
+            old[0]
+        );
+        std::fs::write(&path, old.join("\n") + "\n").unwrap();
+        rewritten += 1;
+    }
+    assert_eq!(rewritten, 3);
+    std::fs::remove_file(out.join("002.tmx")).unwrap();
+    let o = amur(&["batch", s(&input), "-o", s(&out), "--resume"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("earlier amur") && stderr(&o).contains("001"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(units(&out.join("merged.tmx")), units_before);
+}
+
 #[test]
 fn shards_and_their_merge_give_what_one_run_gives() {
     let tmp = tempfile::tempdir().unwrap();
