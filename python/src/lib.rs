@@ -571,12 +571,7 @@ impl Aligner {
         )?;
         // The tokenizer's and the lexicon's dictionaries, loaded once per process.
         py.detach(|| {
-            side_by_side(
-                || {
-                    amur_core::tokenize::Tokenizer::shared();
-                },
-                amur_core::lexicon::load_dictionary,
-            )
+            pipeline::load_dictionaries();
         });
         Ok(Aligner { settings })
     }
@@ -609,15 +604,6 @@ fn thread_pool(n: usize) -> PyResult<rayon::ThreadPool> {
         .num_threads(n)
         .build()
         .map_err(|e| AmurError::new_err(format!("cannot start {n} threads: {e}")))
-}
-
-/// Runs two closures side by side (the dictionaries load in parallel, as
-/// `pipeline::align_sentences` loads them).
-fn side_by_side(a: impl FnOnce() + Send, b: impl FnOnce() + Send) {
-    std::thread::scope(|s| {
-        s.spawn(a);
-        b();
-    });
 }
 
 /// Reads two documents (txt, docx, odt, html, md) and aligns them, as `amur align` does.

@@ -84,8 +84,7 @@ const TEMPERATURE: f64 = 1.0;
 /// both sides have the same number of paragraphs.
 pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) -> Alignment {
     let t0 = std::time::Instant::now();
-    // The two dictionaries load side by side: most of a short pair's time.
-    let (tokenizer, ()) = rayon::join(Tokenizer::shared, crate::lexicon::load_dictionary);
+    let tokenizer = load_dictionaries();
     let zh_simplified: Vec<String> = zh.par_iter().map(|s| to_simplified(&s.text)).collect();
     let mut zh_tokens: Vec<ZhTokens> = zh
         .par_iter()
@@ -169,6 +168,13 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
         return finish(zh, en, second);
     }
     finish(zh, en, first)
+}
+
+/// Loads the tokenizer's dictionary (jieba) and the lexicon's (CC-CEDICT) side by side, once
+/// per process: most of a short pair's time. Aligning loads them when needed; a program that
+/// will align many pairs may load them first.
+pub fn load_dictionaries() -> &'static Tokenizer {
+    rayon::join(Tokenizer::shared, crate::lexicon::load_dictionary).0
 }
 
 /// The lexical ids of every sentence, found once (the tokens' words are not needed after).
