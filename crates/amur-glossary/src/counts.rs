@@ -112,6 +112,8 @@ pub struct Counts {
     pub en: Vocab,
     pub zh_bags: Vec<Bag>,
     pub en_bags: Vec<Bag>,
+    /// Each unit's Chinese, simplified.
+    pub zh_texts: Vec<String>,
 }
 
 impl Counts {
@@ -140,6 +142,7 @@ impl Counts {
                 c.zh.record(*id, surface, false);
             }
             c.zh_bags.push(bag(found.into_iter().map(|(id, _)| id)));
+            c.zh_texts.push(amur_core::tokenize::to_simplified(&u.zh));
         }
         c
     }

@@ -2,17 +2,22 @@
 //! translator used for them.
 //!
 //! 1. Candidates ([`crate::phrases`], counted by [`crate::counts`]): Chinese words and runs of
-//!    up to three words, English runs of up to three content words.
+//!    up to three words, English runs of up to five content words.
 //! 2. Association: a Chinese phrase and an English phrase co-occur `min(a, b)` times in a unit
 //!    where they occur `a` and `b` times; Dice = 2·co-occurrences / (Chinese count + English
 //!    count).
 //! 3. Priors, as small bonuses that break near-ties between English candidates: CC-CEDICT
-//!    glosses of the Chinese, and for names the pinyin against the English letters. The
-//!    English itself always comes from the corpus, never from the dictionary.
+//!    glosses of the Chinese, and for names the pinyin against the English letters; the period
+//!    lexicon's rendering. The English itself always comes from the corpus, never from the
+//!    dictionary. An English phrase that is a shorter candidate plus words of a neighbouring
+//!    term loses a little ([`demote_borrowed_extensions`], the English side of C-value), and a
+//!    verb glued to a word (发证明书) is no term ([`is_glued_verb`]).
 //! 4. Competitive linking and pruning ([`crate::link`]): one English phrase per Chinese term
 //!    and one Chinese term per English phrase; compounds, fragments and extensions of other
 //!    terms are dropped.
-//! 5. Ranking: by Dice weighted by the log of the co-occurrence count.
+//! 5. Ranking: by Dice weighted by the log of the co-occurrence count and by termhood: the
+//!    word's everyday frequency, the period lexicon's word rendered as the lexicon renders it,
+//!    and on little evidence, English that disagrees with the dictionaries ([`disagreement`]).
 
 use crate::counts::{Counts, has};
 use crate::link::{self, Pair};
@@ -21,7 +26,7 @@ use crate::units::Unit;
 use amur_core::glossary::{Glossary, Term};
 use amur_core::lexicon::dictionary_glosses;
 use amur_core::period;
-use amur_core::tokenize::{Tokenizer, is_han, to_simplified};
+use amur_core::tokenize::{Tokenizer, is_han, is_stop_word, to_simplified};
 use haoxue_dict::DICTIONARY;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -141,6 +146,35 @@ pub fn termhood(zh: &str) -> f64 {
     1.0 / (1.0 + COMMON_SLOPE * (DICTIONARY.frequency(zh) - COMMON).max(0.0))
 }
 
+/// Whether a character (simplified) is a verb to CC-CEDICT: the first sense of its first
+/// reading reads "to …" (发 "to send out", 免 "to exempt"; not 新 "new", 俄 "Russia").
+pub fn is_verb_char(ch: char) -> bool {
+    let mut buf = [0u8; 4];
+    let key: &str = ch.encode_utf8(&mut buf);
+    DICTIONARY
+        .lookup_entries(key)
+        .find(|e| e.simplified() == key)
+        .and_then(|e| e.definitions().next().map(|d| d.starts_with("to ")))
+        .unwrap_or(false)
+}
+
+/// Whether a Chinese phrase (simplified) is a verb glued to the word after it: one verb
+/// character ([`is_verb_char`]) before a dictionary or lexicon word of two or more characters,
+/// the whole no word of its own (发证明书 "issue certificates", 免华商 "exempt the Chinese
+/// merchants"). Such a phrase is the verb's object with the verb, not a term.
+pub fn is_glued_verb(zh: &str, known: &Known) -> bool {
+    let mut chars = zh.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest = chars.as_str();
+    rest.chars().count() >= 2
+        && is_verb_char(first)
+        && (is_dictionary_word(rest) || known.contains(rest))
+        && !is_dictionary_word(zh)
+        && !known.contains(zh)
+}
+
 /// Whether CC-CEDICT has a word written so (simplified).
 pub(super) fn is_dictionary_word(zh: &str) -> bool {
     DICTIONARY.lookup_entries(zh).any(|e| e.simplified() == zh)
@@ -216,6 +250,8 @@ fn pinyin(word: &str) -> Option<String> {
 /// Bonus of a pair whose English is the period lexicon's rendering of its Chinese: enough to
 /// win over a pair of equal Dice, not over one that the corpus supports better.
 const LEXICON_BONUS: f64 = 0.15;
+/// Ranking weight of a pair the period lexicon lists (see [`Lexicon::termhood`]).
+const LEXICON_TERMHOOD: f64 = 1.15;
 /// Bonus of a name with its title (高次長) whose English holds the title's rendering and a
 /// capitalised word (Deputy Minister Gao): the same, so that on a tie the whole titled name
 /// wins over its title.
@@ -250,6 +286,21 @@ impl Lexicon {
             known: Known::new(g.terms.iter().map(|t| t.zh.as_str())),
             renderings,
             titles: period::titles().to_vec(),
+        }
+    }
+
+    /// Ranking weight of rendering `zh` as English `en_key`: [`LEXICON_TERMHOOD`] when the
+    /// English is the lexicon's rendering or holds it (a term of the genre, rendered as the
+    /// genre renders it: 徵用 / requisitioned), 1 otherwise.
+    fn termhood(&self, zh: &str, en_key: &str) -> f64 {
+        let listed = self.renderings.get(zh).into_iter().flatten();
+        if listed
+            .into_iter()
+            .any(|r| r == en_key || en_holds(en_key, r))
+        {
+            LEXICON_TERMHOOD
+        } else {
+            1.0
         }
     }
 
@@ -310,6 +361,62 @@ fn titled_weight(zh: &str, lex: &Lexicon) -> f64 {
         0.75
     } else {
         1.0
+    }
+}
+
+/// Co-occurrences below which a pair's English must agree with what is known of its Chinese.
+const LITTLE_EVIDENCE: usize = 5;
+/// Ranking weight of a pair on little evidence whose English disagrees with what is known of
+/// its Chinese.
+const DISAGREEING_WEIGHT: f64 = 0.5;
+
+/// Ranking weight of a pair by what the dictionaries say of it: [`DISAGREEING_WEIGHT`] when,
+/// on fewer than [`LITTLE_EVIDENCE`] co-occurrences, its English holds none of the period
+/// lexicon's renderings of the Chinese (中俄 "Sino-Russian" beside "Amur River", the river of
+/// the same units), or the Chinese is a CC-CEDICT word and its English, not a name, has none
+/// of the dictionary's glosses (华人 "ethnic Chinese" paired with "new"), or it is a phrase of
+/// two characters the dictionary does not list and its English has none of their glosses
+/// (本省, 本 "this" and 省 "province", paired with "food"): on so few units, chance
+/// co-occurrence is likelier than an unlisted sense. 1 otherwise.
+fn disagreement(
+    zk: &str,
+    en_key: &str,
+    en_surface: &str,
+    joint: usize,
+    lex: &Lexicon,
+    tokenizer: &Tokenizer,
+) -> f64 {
+    if joint >= LITTLE_EVIDENCE {
+        return 1.0;
+    }
+    if let Some(listed) = lex.renderings.get(zk) {
+        if listed.iter().any(|r| r == en_key || en_holds(en_key, r)) {
+            return 1.0;
+        }
+        return DISAGREEING_WEIGHT;
+    }
+    let name = en_surface
+        .split_whitespace()
+        .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    if name {
+        return 1.0;
+    }
+    // A dictionary word by its glosses; a two-character phrase the dictionary does not list
+    // (运往, 本省) by its characters' glosses.
+    let glosses = if is_dictionary_word(zk) {
+        glosses(zk, tokenizer)
+    } else if zk.chars().count() == 2 {
+        zk.chars()
+            .flat_map(|ch| dictionary_glosses(&ch.to_string(), tokenizer))
+            .flatten()
+            .collect()
+    } else {
+        return 1.0;
+    };
+    if glosses.is_empty() || en_key.split(' ').any(|s| glosses.contains(s)) {
+        1.0
+    } else {
+        DISAGREEING_WEIGHT
     }
 }
 
@@ -468,8 +575,11 @@ fn pairs(
                 return None;
             }
             let (zk, ek) = (&c.zh.keys[z as usize], &c.en.keys[e as usize]);
-            // A phrase jieba never cut so is only a term when it is a name that sounds so.
-            if !c.zh.natural[z as usize] && name_similarity(zk, &en_surfaces[&e]) == 0.0 {
+            // A phrase jieba never cut so, or a verb glued to a word, is only a term when it is
+            // a name that sounds so.
+            if (!c.zh.natural[z as usize] || is_glued_verb(zk, &lex.known))
+                && name_similarity(zk, &en_surfaces[&e]) == 0.0
+            {
                 return None;
             }
             Some(Pair {
@@ -483,7 +593,148 @@ fn pairs(
             })
         })
         .collect();
+    demote_borrowed_extensions(&mut out, c, &joint, &zh_glosses, lex);
     link::sort(&mut out, c);
+    out
+}
+
+/// How much a pair's score falls when its English is a shorter rendering plus words that
+/// belong to another term.
+const BORROWED_PENALTY: f64 = 0.2;
+/// Share of an English word's occurrences that must be in a phrase for the word to be the
+/// phrase's own (more than this).
+const OWN_SHARE: f64 = 0.5;
+
+/// The English side of C-value: an English phrase that holds a shorter candidate of the same
+/// Chinese with no more co-occurrences is the shorter one extended, and the extension is only
+/// the Chinese phrase's own when each added word is: a CC-CEDICT gloss of it or of a word
+/// inside it, the rendering of a phrase inside it (人民 / people in 多數人民 / "majority of
+/// the people"), or a word that goes as well with no Chinese phrase right beside it (地方 /
+/// local beside 蘇維埃) and, unless it mostly occurs in this English phrase ([`OWN_SHARE`]),
+/// better with no other phrase in most of its units (拘留 / detained, beside 正當理由 /
+/// "detained without proper grounds"). Otherwise the added words translate a neighbour
+/// ("lives and property of the Chinese", with 華僑 before 生命財產) and the pair loses
+/// [`BORROWED_PENALTY`]. The period lexicon's own rendering and a name that sounds like the
+/// Chinese (Wang Qiyao) are never demoted.
+fn demote_borrowed_extensions(
+    out: &mut [Pair],
+    c: &Counts,
+    joint: &HashMap<(u32, u32), usize>,
+    zh_glosses: &HashMap<u32, HashSet<String>>,
+    lex: &Lexicon,
+) {
+    let mut by_zh: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, p) in out.iter().enumerate() {
+        by_zh.entry(p.zh).or_default().push(i);
+    }
+    let dice_of = |z: u32, w: &str| -> f64 {
+        let Some(&e) = c.en.ids.get(w) else {
+            return 0.0;
+        };
+        joint.get(&(z, e)).map_or(0.0, |&j| {
+            2.0 * j as f64 / (c.zh.freq[z as usize] + c.en.freq[e as usize]) as f64
+        })
+    };
+    // Chinese phrases by the single English words they co-occur with.
+    let mut by_word: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &(z, e) in joint.keys() {
+        if c.en.size[e as usize] == 1 && !c.en.keys[e as usize].contains(' ') {
+            by_word.entry(e).or_default().push(z);
+        }
+    }
+    // A word goes better with another phrase in most units of `z` (no character in common),
+    // or as well with one right beside `z` (地方 / local beside 蘇維埃 in 地方蘇維埃).
+    let elsewhere = |z: u32, w: &str, beside: bool| -> bool {
+        let Some(&e) = c.en.ids.get(w) else {
+            return false;
+        };
+        let zk = &c.zh.keys[z as usize];
+        let mine = dice_of(z, w);
+        by_word.get(&e).into_iter().flatten().any(|&z2| {
+            let k2 = &c.zh.keys[z2 as usize];
+            let d2 = dice_of(z2, w);
+            if !c.zh.natural[z2 as usize]
+                || k2.chars().any(|ch| zk.contains(ch))
+                || d2 < mine
+                || (!beside && d2 == mine)
+            {
+                return false;
+            }
+            let (before, after) = (format!("{k2}{zk}"), format!("{zk}{k2}"));
+            let (mut both, mut with) = (0, 0);
+            for (zb, text) in c.zh_bags.iter().zip(&c.zh_texts) {
+                if has(zb, z) {
+                    both += 1;
+                    let near = if beside {
+                        text.contains(&before) || text.contains(&after)
+                    } else {
+                        has(zb, z2)
+                    };
+                    with += usize::from(near);
+                }
+            }
+            with * 2 > both
+        })
+    };
+    // `w` is the word of Chinese `z` inside English phrase `l`.
+    let own = |z: u32, w: &str, l: u32| -> bool {
+        let zk = &c.zh.keys[z as usize];
+        if zh_glosses.get(&z).is_some_and(|g| g.contains(w)) {
+            return true;
+        }
+        if inner_phrases(zk)
+            .iter()
+            .filter_map(|k| c.zh.ids.get(k))
+            .any(|&z2| dice_of(z2, w) >= OWN_SHARE)
+        {
+            return true;
+        }
+        let Some(&e) = c.en.ids.get(w) else {
+            return false;
+        };
+        let mostly_here = c.en.freq[l as usize] as f64 > OWN_SHARE * c.en.freq[e as usize] as f64;
+        !elsewhere(z, w, true) && (mostly_here || !elsewhere(z, w, false))
+    };
+    let mut demoted = Vec::new();
+    for (i, p) in out.iter().enumerate() {
+        let (zk, ek) = (&c.zh.keys[p.zh as usize], &c.en.keys[p.en as usize]);
+        if lex.renderings.get(zk).is_some_and(|r| r.contains(ek))
+            || name_similarity(zk, &c.en.surface(p.en)) > 0.0
+        {
+            continue;
+        }
+        let long: Vec<&str> = ek.split(' ').collect();
+        let borrowed = by_zh[&p.zh].iter().map(|&k| &out[k]).any(|s| {
+            let sk = &c.en.keys[s.en as usize];
+            if s.joint < p.joint || !en_holds(ek, sk) {
+                return false;
+            }
+            let short: Vec<&str> = sk.split(' ').collect();
+            long.iter()
+                .filter(|w| !short.contains(w) && !is_stop_word(w))
+                .any(|w| !own(p.zh, w, p.en))
+        });
+        if borrowed {
+            demoted.push(i);
+        }
+    }
+    for i in demoted {
+        out[i].score -= BORROWED_PENALTY;
+    }
+}
+
+/// The Chinese phrases of two or more characters inside a phrase, itself excluded.
+fn inner_phrases(zh: &str) -> Vec<String> {
+    let chars: Vec<char> = zh.chars().collect();
+    let n = chars.len();
+    let mut out = Vec::new();
+    for start in 0..n {
+        for end in start + 2..=n {
+            if end - start < n {
+                out.push(chars[start..end].iter().collect());
+            }
+        }
+    }
     out
 }
 
@@ -532,17 +783,38 @@ pub fn extract(units: &[Unit], opts: &ExtractOptions) -> Vec<Extracted> {
                 rank: rank(
                     p.dice,
                     p.joint,
-                    termhood(zk) * titled_weight(zk, &lex),
+                    termhood(zk)
+                        * titled_weight(zk, &lex)
+                        * lex.termhood(zk, &counts.en.keys[p.en as usize])
+                        * disagreement(
+                            zk,
+                            &counts.en.keys[p.en as usize],
+                            &en,
+                            p.joint,
+                            &lex,
+                            tokenizer,
+                        ),
                     name_similarity(zk, &en),
                 ),
                 en,
             }
         })
         .collect();
+    // On equal rank and frequency, the word rarer in everyday language is the likelier term
+    // (人數 "number of people" after 條約 "treaty").
+    let everyday = |zh: &str| {
+        let k = to_simplified(zh);
+        if is_dictionary_word(&k) {
+            DICTIONARY.frequency(&k)
+        } else {
+            0.0
+        }
+    };
     out.sort_by(|a, b| {
         b.rank
             .total_cmp(&a.rank)
             .then(b.freq.cmp(&a.freq))
+            .then(everyday(&a.zh).total_cmp(&everyday(&b.zh)))
             .then(a.zh.cmp(&b.zh))
     });
     if let Some(n) = opts.top {
@@ -644,6 +916,22 @@ mod tests {
             rank: 1.0,
         };
         assert_eq!(e.comment(), "freq 14; score 0.93; e.g. a#1, b#2");
+    }
+
+    #[test]
+    fn a_verb_glued_to_a_word_is_no_term() {
+        let known = Known::new(["外部", "议决案", "华商"]);
+        for ch in ['发', '免', '运', '驻'] {
+            assert!(is_verb_char(ch), "{ch}");
+        }
+        for ch in ['新', '俄', '年', '总', '副', '贵', '华'] {
+            assert!(!is_verb_char(ch), "{ch}");
+        }
+        assert!(is_glued_verb("发证明书", &known));
+        assert!(is_glued_verb("免华商", &known));
+        assert!(!is_glued_verb("证明书", &known));
+        assert!(!is_glued_verb("俄外部", &known));
+        assert!(!is_glued_verb("议决案", &known));
     }
 
     #[test]

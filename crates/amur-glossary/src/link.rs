@@ -3,18 +3,26 @@
 //!
 //! Linking takes pairs best first; a Chinese phrase gets one English phrase and an English
 //! phrase one Chinese phrase. Two pairs that overlap on both sides may coexist only when one
-//! is nested in the other on both sides and the smaller has evidence of its own (公使 /
-//! Minister occurs far more often than 劉公使 / Minister Liu).
+//! Chinese phrase is nested in the other and the smaller has evidence of its own (公使 /
+//! Minister occurs far more often than 劉公使 / Minister Liu; 外部 / Foreign Ministry than
+//! 外部大臣 / Foreign Minister). An English phrase that only ever occurs inside the English
+//! of a linked pair is no rendering of another Chinese phrase ("merchants" of "Chinese
+//! merchants").
 //!
 //! Pruning, repeated until nothing changes:
 //! - compounds: a Chinese phrase that holds another linked term whose English is not in its
 //!   own English (阿穆爾省長索科洛夫 / Sokolov holds 阿穆爾省長 / Governor of the Amur
-//!   oblast), or an English phrase that holds another term's English while that term's
-//!   Chinese stands beside it (稅關 / "Blagoveshchensk customs house", with 海蘭泡 in the same
-//!   units): the pair is banned and linking runs again;
+//!   oblast) or shares words with it while two more characters stand beside (華僑生命財產 /
+//!   "lives and property of the Chinese"), or an English phrase that holds another term's
+//!   English while that term's Chinese stands beside it (稅關 / "Blagoveshchensk customs
+//!   house", with 海蘭泡 in the same units): the pair is banned and linking runs again;
 //! - promotions: a linked Chinese phrase that mostly occurs inside a longer one which pairs
 //!   with the same English nearly as well gives the English up to it (證明 / certificates,
-//!   when 證明書 / certificates is there).
+//!   when 證明書 / certificates is there);
+//! - fragments and extensions: a phrase that hardly occurs outside a longer one pairing with
+//!   English that holds its own gives way to it (C-value's idea), and a pair that extends
+//!   another by one character while that one also stands apart gives way to it (俄外部 /
+//!   Russian Foreign Ministry to 外部, which then takes Foreign Ministry).
 //!
 //! Finally, extensions are dropped, pairs made of a linked pair and one more character (劉公使
 //! / Minister Liu beside 公使 / Minister) or another linked term; and so are fragments,
@@ -22,6 +30,7 @@
 
 use crate::counts::{Counts, has};
 use crate::extract::{Lexicon, is_dictionary_word};
+use amur_core::tokenize::is_stop_word;
 use std::collections::{HashMap, HashSet};
 
 /// Most rounds of pruning and linking.
@@ -76,7 +85,6 @@ pub fn sort(pairs: &mut [Pair], c: &Counts) {
 struct Bans {
     pairs: HashSet<(u32, u32)>,
     zh: HashSet<u32>,
-    en: HashSet<u32>,
 }
 
 /// Links, prunes and links again until stable; returns the chosen pairs.
@@ -91,13 +99,22 @@ pub fn select(sorted: &[Pair], c: &Counts, min_freq: usize, lex: &Lexicon) -> Ve
             for compound in compounds {
                 match compound {
                     Compound::Zh(z) => bans.zh.insert(z),
-                    Compound::En(e) => bans.en.insert(e),
+                    Compound::En(z, e) => bans.pairs.insert((z, e)),
                 };
             }
             continue;
         }
         let promoted = promotions(&taken, sorted, c, &bans);
-        let fragments = nested_fragments(&taken, sorted, c, &bans);
+        let mut fragments = nested_fragments(&taken, sorted, c, &bans);
+        // An extension gives its English back to the term it extends (俄外部 / Russian
+        // Foreign Ministry holds 外部, which then may take Foreign Ministry) when that term
+        // also stands apart (MIN_APART more occurrences); a phrase inside the extension that
+        // never occurs outside it goes with it (刘老 of 刘老老, which extends 老老), so that
+        // it does not take the English instead.
+        for z in extensions(&taken, c, lex, MIN_APART) {
+            fragments.extend(same_occurrence_parts(z, c));
+            fragments.push(z);
+        }
         if promoted.is_empty() && fragments.is_empty() {
             break;
         }
@@ -146,12 +163,14 @@ fn link(sorted: &[Pair], c: &Counts, min_freq: usize, bans: &Bans) -> Vec<Pair> 
         if zh_done.contains(&p.zh)
             || en_done.contains(&p.en)
             || bans.zh.contains(&p.zh)
-            || bans.en.contains(&p.en)
             || bans.pairs.contains(&(p.zh, p.en))
         {
             continue;
         }
         let zk = &c.zh.keys[p.zh as usize];
+        if en_fragment(p, &taken, c) {
+            continue;
+        }
         let mut near: Vec<usize> = zk
             .chars()
             .flat_map(|ch| by_char.get(&ch).into_iter().flatten().copied())
@@ -174,6 +193,19 @@ fn link(sorted: &[Pair], c: &Counts, min_freq: usize, bans: &Bans) -> Vec<Pair> 
     taken
 }
 
+/// Whether the English of candidate `p` only ever occurs inside the English of a linked pair
+/// whose Chinese does not hold `p`'s ("merchants", always in "Chinese merchants" of 華商, is
+/// not the rendering of 貨物 in the same units): the mirror of a Chinese fragment.
+fn en_fragment(p: &Pair, taken: &[Pair], c: &Counts) -> bool {
+    let (zk, ek) = (&c.zh.keys[p.zh as usize], &c.en.keys[p.en as usize]);
+    let f = c.en.freq[p.en as usize];
+    taken.iter().any(|q| {
+        c.en.freq[q.en as usize] == f
+            && en_nested(ek, &c.en.keys[q.en as usize])
+            && !c.zh.keys[q.zh as usize].contains(zk.as_str())
+    })
+}
+
 /// Whether candidate `p` may not stand beside the linked pair `q`: both sides overlap, and
 /// they are not a nested pair whose smaller member has evidence of its own.
 fn clashes(p: &Pair, q: &Pair, c: &Counts, content: &HashSet<&str>, min_freq: usize) -> bool {
@@ -184,12 +216,16 @@ fn clashes(p: &Pair, q: &Pair, c: &Counts, content: &HashSet<&str>, min_freq: us
     if !(p_in_q || q_in_p) || !en_overlap(ep, eq, content) {
         return false;
     }
-    let own = if p_in_q && zp != zq && en_nested(ep, eq) {
-        p.joint.saturating_sub(q.joint)
-    } else if q_in_p && zp != zq && en_nested(eq, ep) {
-        q.joint.saturating_sub(p.joint)
-    } else {
+    if zp == zq {
         return true;
+    }
+    // The smaller Chinese phrase's co-occurrences beyond the larger's: its own evidence, which
+    // also lets English that is not nested stand beside (外部 / Foreign Ministry beside 外部大臣
+    // / Foreign Minister).
+    let own = if p_in_q {
+        p.joint.saturating_sub(q.joint)
+    } else {
+        q.joint.saturating_sub(p.joint)
     };
     own < min_freq
 }
@@ -255,12 +291,16 @@ fn co_presence(c: &Counts, p: &Pair, z2: u32) -> (usize, usize) {
 }
 
 /// Whether Chinese `zk` with English `ek` is the term `qk` / `qe` and another term of two or
-/// more characters side by side (海蘭泡稅關 / Blagoveshchensk customs house), rather than
-/// one word the dictionary knows (臨時政府 / Provisional Government, beside 政府 /
-/// Government).
+/// more characters side by side (海蘭泡稅關 / Blagoveshchensk customs house; 華僑生命財產 /
+/// "lives and property of the Chinese", which has a word of 華僑 / Chinese residents),
+/// rather than one word the dictionary knows (臨時政府 / Provisional Government, beside 政府
+/// / Government).
 fn joins_another_term(zk: &str, qk: &str, qe: &str, ek: &str) -> bool {
     let rest: usize = zk.splitn(2, qk).map(|r| r.chars().count()).sum();
-    en_nested(qe, ek) && rest >= 2 && !is_dictionary_word(zk)
+    let shared = stems(qe)
+        .iter()
+        .any(|s| !is_stop_word(s) && stems(ek).contains(s));
+    shared && rest >= 2 && !is_dictionary_word(zk)
 }
 
 /// What judging compounds needs.
@@ -279,7 +319,9 @@ struct Context<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Compound {
     Zh(u32),
-    En(u32),
+    /// The English of a pair (Chinese, English) that joins two terms: the pair is banned,
+    /// not the English, which may still be the whole rendering of a longer Chinese term.
+    En(u32, u32),
 }
 
 /// Linked pairs with a side that joins two terms (see the module doc).
@@ -345,7 +387,7 @@ fn compound_witness<'a>(p: &Pair, ctx: &Context<'a>) -> Option<(&'a Pair, Compou
         .filter_map(|k| by_en.get(k))
         .map(|&i| &taken[i])
         .filter(witness)
-        .filter(|q| q.dice >= p.dice - EN_WITNESS_SLACK)
+        .filter(|q| q.score >= p.score - EN_WITNESS_SLACK)
         .find(|q| {
             let qk = &c.zh.keys[q.zh as usize];
             if qk.chars().any(|ch| zk.contains(ch)) {
@@ -358,7 +400,7 @@ fn compound_witness<'a>(p: &Pair, ctx: &Context<'a>) -> Option<(&'a Pair, Compou
             let (both, with) = co_presence(c, p, q.zh);
             with * 2 >= both.max(1)
         })
-        .map(|q| (q, Compound::En(p.en)))
+        .map(|q| (q, Compound::En(p.zh, p.en)))
 }
 
 /// Whether Chinese phrase `z` only occurs inside the Chinese of a linked pair (as often as
@@ -369,6 +411,17 @@ fn is_fragment(z: u32, taken: &[Pair], c: &Counts) -> bool {
         let qk = &c.zh.keys[q.zh as usize];
         q.zh != z && c.zh.freq[q.zh as usize] == f && qk.contains(key.as_str())
     })
+}
+
+/// The Chinese phrases inside `z` that occur exactly as often as it (only ever inside it).
+fn same_occurrence_parts(z: u32, c: &Counts) -> Vec<u32> {
+    let f = c.zh.freq[z as usize];
+    zh_parts(&c.zh.keys[z as usize])
+        .iter()
+        .filter_map(|k| c.zh.ids.get(k))
+        .copied()
+        .filter(|&q| c.zh.freq[q as usize] == f)
+        .collect()
 }
 
 /// Whether two chosen pairs' Chinese phrases are nested and always occur together (equal
@@ -426,7 +479,6 @@ fn promotions(taken: &[Pair], sorted: &[Pair], c: &Counts, bans: &Bans) -> Vec<(
                     && q.dice >= p.dice - PROMOTION_SLACK
                     && !bans.pairs.contains(&(q.zh, q.en))
                     && !bans.zh.contains(&q.zh)
-                    && !bans.en.contains(&q.en)
             })
         })
         .map(|p| (p.zh, p.en))
@@ -443,7 +495,6 @@ fn nested_fragments(taken: &[Pair], sorted: &[Pair], c: &Counts, bans: &Bans) ->
         .filter(|q| {
             c.zh.natural[q.zh as usize]
                 && !bans.zh.contains(&q.zh)
-                && !bans.en.contains(&q.en)
                 && !bans.pairs.contains(&(q.zh, q.en))
         })
         .collect();
@@ -471,7 +522,14 @@ fn nested_fragments(taken: &[Pair], sorted: &[Pair], c: &Counts, bans: &Bans) ->
 /// linked term; a name with its title (高次長 / Deputy Minister Gao beside 次長 / Deputy
 /// Minister) is no extension but a term of its own.
 fn drop_extensions(taken: Vec<Pair>, c: &Counts, lex: &Lexicon) -> Vec<Pair> {
-    let (by_zh, _) = index(&taken, c);
+    let ext: HashSet<u32> = extensions(&taken, c, lex, 0).into_iter().collect();
+    taken.into_iter().filter(|p| !ext.contains(&p.zh)).collect()
+}
+
+/// The Chinese of linked pairs that extend another linked pair (see [`drop_extensions`]) that
+/// occurs at least `apart` times more often than they do.
+fn extensions(taken: &[Pair], c: &Counts, lex: &Lexicon, apart: usize) -> Vec<u32> {
+    let (by_zh, _) = index(taken, c);
     let is_extension = |p: &Pair| {
         let zk = &c.zh.keys[p.zh as usize];
         if lex.titled_name(zk).is_some() {
@@ -480,7 +538,11 @@ fn drop_extensions(taken: Vec<Pair>, c: &Counts, lex: &Lexicon) -> Vec<Pair> {
         let ek = &c.en.keys[p.en as usize];
         by_zh.iter().any(|(qk, &i)| {
             let q = &taken[i];
-            if qk == zk || !zk.contains(qk.as_str()) || !en_nested(&c.en.keys[q.en as usize], ek) {
+            if qk == zk
+                || !zk.contains(qk.as_str())
+                || !en_nested(&c.en.keys[q.en as usize], ek)
+                || c.zh.freq[q.zh as usize] < c.zh.freq[p.zh as usize] + apart
+            {
                 return false;
             }
             let rest: Vec<&str> = zk
@@ -491,11 +553,10 @@ fn drop_extensions(taken: Vec<Pair>, c: &Counts, lex: &Lexicon) -> Vec<Pair> {
             chars <= 1 || rest.iter().all(|r| by_zh.contains_key(*r))
         })
     };
-    let keep: Vec<bool> = taken.iter().map(|p| !is_extension(p)).collect();
     taken
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(p, k)| k.then_some(p))
+        .iter()
+        .filter(|p| is_extension(p))
+        .map(|p| p.zh)
         .collect()
 }
 

@@ -33,8 +33,9 @@ impl Known {
 
 /// Longest Chinese phrase, in words.
 pub const MAX_ZH_WORDS: usize = 3;
-/// Longest English phrase, in content words ("Amur Oblast Zemstvo Assembly" is 4).
-pub const MAX_EN_CONTENT: usize = 4;
+/// Longest English phrase, in content words ("Far Eastern Council of People's Commissars" is
+/// 5).
+pub const MAX_EN_CONTENT: usize = 5;
 /// Longest English phrase, in words of any kind ("Ministry of Foreign Affairs" is 4).
 const MAX_EN_WORDS: usize = 6;
 
@@ -343,28 +344,75 @@ pub fn is_zh_function_word(word: &str) -> bool {
 
 /// Sorted (by bytes); checked by a test.
 const ZH_FUNCTION_WORDS: &[&str] = &[
-    "一些", "一切", "一律", "一直", "上", "下", "不", "不是", "与", "且", "个", "为", "为了", "乃",
-    "么", "之", "之中", "之后", "之间", "也", "了", "于", "亦", "仍", "他", "他们", "以", "以上",
-    "以下", "以便", "以前", "以及", "以后", "以来", "们", "但", "但是", "何", "你", "你们", "使",
-    "例如", "依", "便", "俟", "倘", "假如", "其", "其中", "再", "准", "几", "凡", "则", "到", "前",
-    "即", "却", "又", "及", "另", "另外", "只", "只是", "可", "可以", "各", "各国", "各地", "各处",
-    "同", "向", "吗", "否", "呢", "和", "哪", "啊", "因", "因为", "因此", "在", "均", "如", "如下",
-    "如何", "如果", "如此", "它", "对", "对于", "将", "尚", "就", "就是", "已", "已经", "并",
-    "并且", "并非", "很", "得", "惟", "我", "我们", "或", "或者", "所", "所以", "所有", "把",
+    "一事", "一些", "一切", "一律", "一直", "一节", "上", "下", "不", "不可", "不得", "不是",
+    "不能", "与", "且", "个", "为", "为了", "乃", "么", "之", "之中", "之后", "之间", "也", "了",
+    "于", "亦", "仍", "他", "他们", "以", "以上", "以下", "以便", "以前", "以及", "以后", "以来",
+    "们", "但", "但是", "何", "你", "你们", "使", "例如", "依", "便", "俟", "倘", "假如", "其",
+    "其中", "再", "准", "几", "凡", "则", "到", "前", "即", "却", "又", "及", "另", "另外", "只",
+    "只是", "可", "可以", "各", "各国", "各地", "各处", "同", "向", "吗", "否", "呢", "和", "哪",
+    "啊", "因", "因为", "因此", "在", "均", "如", "如下", "如何", "如果", "如此", "它", "对",
+    "对于", "将", "尚", "就", "就是", "已", "已经", "并", "并且", "并非", "应", "应当", "应该",
+    "很", "得", "得以", "必须", "惟", "我", "我们", "或", "或者", "所", "所以", "所有", "把",
     "按照", "据", "故", "无", "既", "时", "是", "有", "本", "本年", "本日", "本月", "来", "根据",
     "此", "此外", "每", "每天", "每年", "每日", "每月", "没有", "然而", "现在", "由", "由于", "的",
-    "着", "而", "而且", "能", "自", "自己", "至", "虽", "虽然", "被", "该", "该处", "请", "诸",
-    "谁", "起来", "还", "还是", "还有", "这", "这个", "这么", "这些", "这样", "通过", "那", "那个",
-    "那么", "那些", "那样", "都", "随", "非", "须", "须至",
+    "着", "等因", "等情", "等语", "而", "而且", "能", "自", "自己", "至", "虽", "虽然", "被", "该",
+    "该处", "请", "诸", "谁", "起来", "还", "还是", "还有", "这", "这个", "这么", "这些", "这样",
+    "通过", "那", "那个", "那么", "那些", "那样", "都", "随", "非", "须", "须至",
 ];
 
 /// English words that carry no meaning of their own at the edge of a term, beyond the
 /// tokenizer's stop words.
 fn is_en_edge_word(lower: &str) -> bool {
     const EXTRA: &[&str] = &[
-        "again", "already", "also", "another", "away", "back", "came", "come", "every", "get",
-        "go", "got", "like", "many", "miss", "mr", "mrs", "ms", "said", "say", "says", "several",
-        "still", "there", "told", "well", "went",
+        "across",
+        "again",
+        "along",
+        "already",
+        "also",
+        "although",
+        "among",
+        "another",
+        "around",
+        "away",
+        "back",
+        "beside",
+        "besides",
+        "beyond",
+        "came",
+        "cannot",
+        "come",
+        "every",
+        "get",
+        "go",
+        "got",
+        "however",
+        "like",
+        "many",
+        "may",
+        "miss",
+        "mr",
+        "mrs",
+        "ms",
+        "near",
+        "onto",
+        "said",
+        "say",
+        "says",
+        "several",
+        "since",
+        "still",
+        "there",
+        "therefore",
+        "though",
+        "told",
+        "toward",
+        "towards",
+        "unless",
+        "via",
+        "well",
+        "went",
+        "within",
+        "without",
     ];
     is_stop_word(lower) || EXTRA.contains(&lower) || lower.chars().count() < 2
 }
