@@ -1,5 +1,5 @@
 //! Candidate phrases for term extraction: the Chinese words of a text and runs of up to three
-//! adjacent words, and English runs of up to three content words, each with the key it is
+//! adjacent words, and English runs of up to five content words, each with the key it is
 //! counted under and the surface form it was written in.
 //!
 //! Chinese keys are simplified (so 海蘭泡 and 海兰泡 count together) and surfaces keep the
