@@ -644,6 +644,14 @@ fn demote_borrowed_extensions(
     }
     // A word goes better with another phrase in most units of `z` (no character in common),
     // or as well with one right beside `z` (地方 / local beside 蘇維埃 in 地方蘇維埃).
+    // The units of each Chinese phrase of a pair.
+    let paired: HashSet<u32> = out.iter().map(|p| p.zh).collect();
+    let mut units_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, bag) in c.zh_bags.iter().enumerate() {
+        for &(z, _) in bag.iter().filter(|(z, _)| paired.contains(z)) {
+            units_of.entry(z).or_default().push(i);
+        }
+    }
     let elsewhere = |z: u32, w: &str, beside: bool| -> bool {
         let Some(&e) = c.en.ids.get(w) else {
             return false;
@@ -661,19 +669,19 @@ fn demote_borrowed_extensions(
                 return false;
             }
             let (before, after) = (format!("{k2}{zk}"), format!("{zk}{k2}"));
-            let (mut both, mut with) = (0, 0);
-            for (zb, text) in c.zh_bags.iter().zip(&c.zh_texts) {
-                if has(zb, z) {
-                    both += 1;
-                    let near = if beside {
+            let units = units_of.get(&z).map_or(&[][..], Vec::as_slice);
+            let with = units
+                .iter()
+                .filter(|&&i| {
+                    if beside {
+                        let text = &c.zh_texts[i];
                         text.contains(&before) || text.contains(&after)
                     } else {
-                        has(zb, z2)
-                    };
-                    with += usize::from(near);
-                }
-            }
-            with * 2 > both
+                        has(&c.zh_bags[i], z2)
+                    }
+                })
+                .count();
+            with * 2 > units.len()
         })
     };
     // `w` is the word of Chinese `z` inside English phrase `l`.
