@@ -927,6 +927,48 @@ mod tests {
     }
 
     #[test]
+    fn an_english_extension_into_a_neighbours_words_is_not_the_rendering() {
+        let units = vec![
+            unit(
+                0,
+                "該省允保護華僑生命財產。",
+                "The oblast promises to protect the lives and property of the Chinese residents.",
+            ),
+            unit(
+                1,
+                "華僑生命財產甚危。",
+                "The lives and property of the Chinese residents are in danger.",
+            ),
+            unit(
+                2,
+                "華僑已抵伯力。",
+                "The Chinese residents have reached Khabarovsk.",
+            ),
+            unit(
+                3,
+                "伯力華僑甚多。",
+                "There are many Chinese residents at Khabarovsk.",
+            ),
+            unit(
+                4,
+                "倘華僑生命財產受損，應予賠償。",
+                "If the lives and property of the Chinese residents suffer, compensation is due.",
+            ),
+        ];
+        let terms = extract(&units, &ExtractOptions::default());
+        assert_eq!(
+            find(&terms, "生命財產").map(|t| t.en.as_str()),
+            Some("lives and property"),
+            "{terms:?}"
+        );
+        assert_eq!(
+            find(&terms, "華僑").map(|t| t.en.as_str()),
+            Some("Chinese residents"),
+            "{terms:?}"
+        );
+    }
+
+    #[test]
     fn a_verb_glued_to_a_word_is_no_term() {
         let known = Known::new(["外部", "议决案", "华商"]);
         for ch in ['发', '免', '运', '驻'] {
