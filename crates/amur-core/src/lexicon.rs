@@ -73,6 +73,9 @@ pub struct DocLexicon {
     word_ids: HashMap<String, u32>,
     /// Glossary terms: (simplified Chinese term, word id of its pseudo-word).
     pub terms: Vec<(String, u32)>,
+    /// The terms by their first character (indexes into `terms`), to find them in a sentence
+    /// in one pass over its characters rather than one search per term.
+    term_starts: HashMap<char, Vec<u32>>,
 }
 
 impl DocLexicon {
@@ -144,6 +147,10 @@ impl DocLexicon {
             }
             let zh_term = to_simplified(&term.zh);
             let id = lex.word_id(&format!("\u{1}{zh_term}"));
+            if let Some(first) = zh_term.chars().next() {
+                let k = lex.terms.len() as u32;
+                lex.term_starts.entry(first).or_default().push(k);
+            }
             lex.terms.push((zh_term, id));
             lex.add(
                 id,
@@ -222,12 +229,18 @@ impl DocLexicon {
                 .iter()
                 .filter_map(|w| self.get(w)),
         );
-        ids.extend(
-            self.terms
-                .iter()
-                .filter(|(t, _)| simplified.contains(t.as_str()))
-                .map(|&(_, id)| id),
-        );
+        if !self.term_starts.is_empty() {
+            for (at, c) in simplified.char_indices() {
+                let Some(starting) = self.term_starts.get(&c) else {
+                    continue;
+                };
+                let rest = &simplified[at..];
+                ids.extend(starting.iter().filter_map(|&k| {
+                    let (term, id) = &self.terms[k as usize];
+                    rest.starts_with(term.as_str()).then_some(*id)
+                }));
+            }
+        }
         ids.sort_unstable();
         ids.dedup();
         ids
