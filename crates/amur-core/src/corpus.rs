@@ -6,8 +6,8 @@
 //! pass's beads); a corpus sees each word in many more beads, across documents. Here every
 //! bead of one Chinese sentence whose confidence reaches a threshold counts as one
 //! observation of its Chinese words and English content stems; a word's rendering is the stem
-//! most associated with it (by Dice or by the log-likelihood ratio, [`Measure`]), seen in at
-//! least [`MIN_BEADS`] beads together.
+//! most associated with it (by Dice, by the log-likelihood ratio or by IBM Model 1's
+//! translation probability, [`Measure`]), seen in at least [`MIN_BEADS`] beads together.
 
 use crate::bead::Alignment;
 use crate::tokenize::{Tokenizer, is_han, is_stop_word, to_simplified};
