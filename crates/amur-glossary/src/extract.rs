@@ -10,8 +10,10 @@
 //!    glosses of the Chinese, and for names the pinyin against the English letters; the period
 //!    lexicon's rendering. The English itself always comes from the corpus, never from the
 //!    dictionary. An English phrase that is a shorter candidate plus words of a neighbouring
-//!    term loses a little ([`demote_borrowed_extensions`], the English side of C-value), and a
-//!    verb glued to a word (发证明书) is no term ([`is_glued_verb`]).
+//!    term loses a little ([`demote_borrowed_extensions`], the English side of C-value). A
+//!    verb glued to a word (发证明书, [`is_glued_verb`]), a verb phrase (境内扣留, 收驻海参崴,
+//!    [`is_verb_phrase`]) and a piece of a longer name jieba cut (米诺夫部下 of 谢米诺夫部下,
+//!    [`bound_phrases`]) are no terms.
 //! 4. Competitive linking and pruning ([`crate::link`]): one English phrase per Chinese term
 //!    and one Chinese term per English phrase; compounds, fragments and extensions of other
 //!    terms are dropped.
@@ -21,7 +23,7 @@
 
 use crate::counts::{Counts, has};
 use crate::link::{self, Pair};
-use crate::phrases::{Known, en_phrases, han_chunks};
+use crate::phrases::{Known, en_phrases, han_chunks, is_lead_function_char, is_tail_function_char};
 use crate::units::Unit;
 use amur_core::glossary::{Glossary, Term};
 use amur_core::lexicon::dictionary_glosses;
@@ -173,6 +175,82 @@ pub fn is_glued_verb(zh: &str, known: &Known) -> bool {
         && (is_dictionary_word(rest) || known.contains(rest))
         && !is_dictionary_word(zh)
         && !known.contains(zh)
+}
+
+/// Whether a word (simplified) is a verb to CC-CEDICT: the first sense of its first entry that
+/// is no surname and no variant of another word reads "to …" (制止 "to curb", 扣留 "to detain"; not 损失 "loss", 日军
+/// "Japanese army"). A word CC-CEDICT does not list is a verb when its first character is one
+/// ([`is_verb_char`]: 收驻 "received … stationed at").
+pub fn is_verb_word(word: &str) -> bool {
+    if !is_dictionary_word(word) {
+        return word.chars().count() > 1
+            && word
+                .chars()
+                .next()
+                .is_some_and(|ch| is_dictionary_verb(ch.encode_utf8(&mut [0u8; 4])));
+    }
+    is_dictionary_verb(word)
+}
+
+/// Whether a dictionary word (simplified) is a verb to CC-CEDICT (see [`is_verb_word`]).
+fn is_dictionary_verb(word: &str) -> bool {
+    DICTIONARY
+        .lookup_entries(word)
+        .filter(|e| e.simplified() == word && !e.definitions().any(|d| d.contains("variant of")))
+        .flat_map(|e| e.definitions().take(1))
+        .find(|d| !d.starts_with("surname"))
+        .is_some_and(|d| d.starts_with("to "))
+}
+
+/// Whether a Chinese phrase (simplified) is a verb phrase, no term: no dictionary or lexicon
+/// word, of two or more jieba words, and either ending in a verb that is no word of the
+/// lexicon (境内扣留 "detain within the borders", 切实制止 "put an effective stop") or
+/// starting with one followed by its object, a word of the dictionary or the lexicon (收驻 +
+/// 海参崴, 扣留 + 华商 + 货物) or by a preposition (拟 + 由 + 官银号). A noun made with a verb (护路军 "railway guards": 护 + 路军) is
+/// none.
+pub fn is_verb_phrase(zh: &str, known: &Known, tokenizer: &Tokenizer) -> bool {
+    if is_dictionary_word(zh) || known.contains(zh) {
+        return false;
+    }
+    let words = tokenizer.zh(zh).words;
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    if words.len() < 2 {
+        return false;
+    }
+    // A surname that is also a verb (陈 "to display") starts a name, not a verb phrase, and
+    // the given name after it is no verb either (赵 + 振声).
+    let surname = first.chars().count() == 1 && first.chars().all(|ch| SURNAMES.contains(ch));
+    let is_word = |w: &str| w.chars().count() > 1 && (is_dictionary_word(w) || known.contains(w));
+    // A word CC-CEDICT does not list ends a phrase of two words as a name does (代表 +
+    // 伏尔康斯基), of three as a verb may (拟由官 + 银号 + 收换 "propose that the provincial
+    // bank exchange").
+    let verb_end = (is_dictionary_word(last) || words.len() > 2)
+        && is_verb_word(last)
+        && !surname
+        && !known.contains(last);
+    // Its object: a word among the words after it, or words after a preposition, on its own
+    // or glued to the verb by jieba (拟由 + 官银号 "propose that the provincial bank").
+    let object = words[1..].iter().any(|w| is_word(w))
+        || words[1..words.len() - 1]
+            .iter()
+            .any(|w| crate::phrases::is_zh_function_word(w))
+        || (first.chars().count() > 1
+            && first
+                .chars()
+                .last()
+                .is_some_and(|ch| is_lead_function_char(ch) || is_tail_function_char(ch)));
+    // One verb character before a word is [`is_glued_verb`]'s to judge (伏 + 代表 is a name
+    // before its title).
+    // A first word CC-CEDICT does not list that starts with a verb is the verb glued by
+    // jieba to what follows it (拟由官 + 银号, 收驻 + 海参崴): its object comes after it.
+    let verb_start = first.chars().count() > 1
+        && is_verb_word(first)
+        && !surname
+        && !known.contains(first)
+        && (object || !is_dictionary_word(first));
+    verb_end || verb_start
 }
 
 /// Whether CC-CEDICT has a word written so (simplified).
@@ -455,6 +533,98 @@ fn cut_phrases(units: &[Unit], c: &Counts, lex: &Lexicon) -> HashSet<u32> {
         .collect()
 }
 
+/// Share of a phrase's occurrences with the same character beside it, and of that
+/// character's occurrences beside the phrase's edge character, for the phrase to be a piece
+/// of a longer word.
+const BOUND_SHARE: f64 = 0.5;
+
+/// Chinese phrases cut from a longer word that jieba does not know (C-value's nested
+/// candidate that never occurs alone): in most of their occurrences the same character stands
+/// right before (or after) them, a character that does not stand alone (it stands beside the
+/// phrase's edge character in most of its own occurrences) and is no function character, and
+/// the phrase's word at that edge is no word (two or more characters, no word of the
+/// dictionary or the lexicon inside: a transliteration or a formula jieba cut short).
+/// 米诺夫部下 is 谢|米诺夫部下 where 谢 is only ever the first character of 谢米诺夫; 乞示 is
+/// 乞示|遵 "beg for instructions". After a phrase, the character must also start no word of
+/// the dictionary there: a name is often followed by the same word (谢米诺夫|部下 "Semenov's
+/// men"). A dictionary or lexicon word is never such a piece.
+fn bound_phrases(units: &[Unit], c: &Counts, known: &Known, tokenizer: &Tokenizer) -> HashSet<u32> {
+    let mut chars: HashMap<char, usize> = HashMap::new();
+    // (first, second) -> occurrences of the two characters side by side
+    let mut bigrams: HashMap<(char, char), usize> = HashMap::new();
+    // (phrase, before?, character beside it) -> occurrences
+    let mut beside: HashMap<(u32, bool, char), usize> = HashMap::new();
+    for u in units {
+        for chunk in han_chunks(&u.zh) {
+            let text = &chunk.simplified;
+            let n = text.len();
+            for &ch in text {
+                *chars.entry(ch).or_default() += 1;
+            }
+            for pair in text.windows(2) {
+                *bigrams.entry((pair[0], pair[1])).or_default() += 1;
+            }
+            // whether a dictionary word starts at a position
+            let word_at = |i: usize| {
+                (i + 2..=(i + 4).min(n))
+                    .any(|j| is_dictionary_word(&text[i..j].iter().collect::<String>()))
+            };
+            for start in 0..n {
+                for end in start + 2..=(start + 12).min(n) {
+                    let key: String = text[start..end].iter().collect();
+                    let Some(&id) = c.zh.ids.get(&key) else {
+                        continue;
+                    };
+                    if start > 0 {
+                        *beside.entry((id, true, text[start - 1])).or_default() += 1;
+                    }
+                    if end < n && !word_at(end) {
+                        *beside.entry((id, false, text[end])).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    beside
+        .into_iter()
+        .filter(|&((id, before, ch), k)| {
+            let key = &c.zh.keys[id as usize];
+            if k as f64 <= BOUND_SHARE * c.zh.freq[id as usize] as f64
+                || is_dictionary_word(key)
+                || known.contains(key)
+            {
+                return false;
+            }
+            let (Some(first), Some(last)) = (key.chars().next(), key.chars().last()) else {
+                return false;
+            };
+            let (function, bigram) = if before {
+                (is_lead_function_char(ch), (ch, first))
+            } else {
+                (is_tail_function_char(ch), (last, ch))
+            };
+            let joined = bigrams.get(&bigram).copied().unwrap_or(0);
+            if function || joined as f64 <= BOUND_SHARE * chars[&ch] as f64 {
+                return false;
+            }
+            // The edge word must be no word (米诺夫; not 孙 of 黑龙江|孙督军, 中国 of
+            // 系|中国领土, 生命财产 of 华侨|生命财产).
+            let words = tokenizer.zh(key).words;
+            let edge = if before { words.first() } else { words.last() };
+            edge.is_some_and(|w| w.chars().count() > 1 && !holds_a_word(w) && !known.contains(w))
+        })
+        .map(|((id, _, _), _)| id)
+        .collect()
+}
+
+/// Whether a word (simplified) is or holds a CC-CEDICT word of two or more characters.
+fn holds_a_word(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    (0..chars.len()).any(|i| {
+        (i + 2..=chars.len()).any(|j| is_dictionary_word(&chars[i..j].iter().collect::<String>()))
+    })
+}
+
 /// Where titles occur in a text (character ranges), longest title first at each place.
 fn title_spans(text: &[char], titles: &[String]) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
@@ -577,7 +747,9 @@ fn pairs(
             let (zk, ek) = (&c.zh.keys[z as usize], &c.en.keys[e as usize]);
             // A phrase jieba never cut so, or a verb glued to a word, is only a term when it is
             // a name that sounds so.
-            if (!c.zh.natural[z as usize] || is_glued_verb(zk, &lex.known))
+            if (!c.zh.natural[z as usize]
+                || is_glued_verb(zk, &lex.known)
+                || is_verb_phrase(zk, &lex.known, tokenizer))
                 && name_similarity(zk, &en_surfaces[&e]) == 0.0
             {
                 return None;
@@ -774,7 +946,8 @@ pub fn extract(units: &[Unit], opts: &ExtractOptions) -> Vec<Extracted> {
     let tokenizer = Tokenizer::shared();
     let lex = Lexicon::period(opts.period_lexicon, tokenizer);
     let counts = Counts::new(units, tokenizer, opts.single_char, &lex.known);
-    let cut = cut_phrases(units, &counts, &lex);
+    let mut cut = cut_phrases(units, &counts, &lex);
+    cut.extend(bound_phrases(units, &counts, &lex.known, tokenizer));
     let pairs = pairs(&counts, opts, tokenizer, &lex, &cut);
     let linked = link::select(&pairs, &counts, opts.min_freq.max(1), &lex);
     let mut out: Vec<Extracted> = linked
@@ -982,6 +1155,63 @@ mod tests {
         assert!(!is_glued_verb("证明书", &known));
         assert!(!is_glued_verb("俄外部", &known));
         assert!(!is_glued_verb("议决案", &known));
+    }
+
+    #[test]
+    fn verb_phrases_are_no_terms() {
+        let tokenizer = Tokenizer::shared();
+        let known = Known::new(["海参崴"]);
+        // ending in a verb, or a verb and its object
+        for zh in [
+            "境内扣留",
+            "切实制止",
+            "乞示遵",
+            "收驻海参崴",
+            "扣留华商货物",
+        ] {
+            assert!(is_verb_phrase(zh, &known, tokenizer), "{zh}");
+        }
+        // words, nouns made with a verb, names after a surname that is also a verb
+        for zh in ["扣留", "护路军", "华商损失", "中国领土", "陈次长", "海参崴"]
+        {
+            assert!(!is_verb_phrase(zh, &known, tokenizer), "{zh}");
+        }
+    }
+
+    #[test]
+    fn a_piece_of_a_longer_name_is_no_term() {
+        // 谢 only ever opens 谢米诺夫: 米诺夫部下 is a piece of 谢米诺夫部下; 华侨 stands
+        // alone often enough for 生命财产 after it to be whole.
+        let units = vec![
+            unit(0, "謝米諾夫部下扣留貨物。", "Semenov's men detained goods."),
+            unit(
+                1,
+                "謝米諾夫部下扣留華商。",
+                "Semenov's men detained merchants.",
+            ),
+            unit(2, "謝米諾夫部下變賣貨物。", "Semenov's men sold the goods."),
+            unit(
+                3,
+                "華僑生命財產。",
+                "The lives and property of the Chinese residents.",
+            ),
+            unit(
+                4,
+                "華僑甚多，生命財產堪虞。",
+                "The Chinese residents are many.",
+            ),
+        ];
+        let tokenizer = Tokenizer::shared();
+        let lex = Lexicon::period(true, tokenizer);
+        let c = Counts::new(&units, tokenizer, false, &lex.known);
+        let bound: HashSet<&str> = bound_phrases(&units, &c, &lex.known, tokenizer)
+            .into_iter()
+            .map(|id| c.zh.keys[id as usize].as_str())
+            .collect();
+        assert!(bound.contains("米诺夫部下"), "{bound:?}");
+        for whole in ["谢米诺夫", "谢米诺夫部下", "部下", "生命财产", "华侨"] {
+            assert!(!bound.contains(whole), "{whole} in {bound:?}");
+        }
     }
 
     #[test]

@@ -169,6 +169,16 @@ const LEAD_FUNCTION_CHARS: &str = "之曰其者所以于而及与并亦均即则
 const TAIL_FUNCTION_CHARS: &str =
     "之曰其者所以于而及与并亦均即则乃遂称谓云已等也矣焉乎哉耳着了的在将为向由被该此";
 
+/// Whether a character (simplified) is one that never starts a term (a particle, 驻 ...).
+pub fn is_lead_function_char(ch: char) -> bool {
+    LEAD_FUNCTION_CHARS.contains(ch)
+}
+
+/// Whether a character (simplified) is one that never ends a term (a particle, 称 ...).
+pub fn is_tail_function_char(ch: char) -> bool {
+    TAIL_FUNCTION_CHARS.contains(ch)
+}
+
 /// Whether a phrase (simplified) starts or ends with a function character while being no
 /// word of its own (a dictionary word such as 所以 or 记者, or a known word such as 本部).
 pub fn has_function_edge(key: &str, known: &Known) -> bool {
@@ -327,12 +337,36 @@ pub fn is_numeric_word(word: &str) -> bool {
         '亿', '千', '百', '十',
     ];
     let core = word.trim_start_matches(PREFIX);
+    if is_counted(core) {
+        return true;
+    }
     let core = core.trim_end_matches(UNIT);
     if core.is_empty() {
         // all units and prefixes: only a number if it has a numeral (十, 百, 两 ...)
         return word.chars().any(|c| "十百千万亿两".contains(c)) && word.chars().count() <= 2;
     }
     zh_number(core).is_some()
+}
+
+/// Whether a word is a numeral with a classifier after it: a character CC-CEDICT reads as a
+/// classifier ("classifier for vehicles": 四辆 "four wagons", 三艘 "three ships").
+fn is_counted(word: &str) -> bool {
+    let mut chars = word.chars();
+    let Some(last) = chars.next_back() else {
+        return false;
+    };
+    let numeral = chars.as_str();
+    !numeral.is_empty() && zh_number(numeral).is_some() && is_classifier(last)
+}
+
+/// Whether CC-CEDICT reads a character (simplified) as a classifier in one of its senses.
+pub fn is_classifier(ch: char) -> bool {
+    let mut buf = [0u8; 4];
+    let key: &str = ch.encode_utf8(&mut buf);
+    haoxue_dict::DICTIONARY
+        .lookup_entries(key)
+        .filter(|e| e.simplified() == key)
+        .any(|e| e.definitions().any(|d| d.starts_with("classifier")))
 }
 
 /// Chinese function words (simplified): pronouns, particles, prepositions, conjunctions,
@@ -558,6 +592,8 @@ mod tests {
         );
         assert!(is_numeric_word("三月") && is_numeric_word("十二日") && is_numeric_word("八百"));
         assert!(!is_numeric_word("本月") && !is_numeric_word("一律") && !is_numeric_word("华工"));
+        assert!(is_numeric_word("四辆") && is_numeric_word("三艘") && is_numeric_word("十二辆"));
+        assert!(!is_numeric_word("一般") && !is_numeric_word("车辆"));
     }
 
     #[test]
