@@ -898,10 +898,12 @@ fn held_out_period_terms() {
     );
     // Measured when it was added: 25 of 30 and one verb phrase cut into a place (收駐海參崴
     // "received … stationed at Vladivostok"); with the verb-phrase, number and name-piece
-    // rules made on period-1919: 26 of 30, all whole.
+    // rules made on period-1919: 26 of 30, all whole; with the period lexicon's list of the
+    // Peking ministries completed (海軍部, 司法部, 教育部 were missing; 海軍部 → Navy was one of
+    // the 26's errors), 27.
     assert!(broken.is_empty(), "period-1920: {broken:?}");
     assert!(
-        right >= 26,
+        right >= 27,
         "period-1920: {right} of 30 with the text's rendering"
     );
 }
