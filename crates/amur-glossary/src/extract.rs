@@ -862,8 +862,9 @@ fn demote_borrowed_extensions(
         if zh_glosses.get(&z).is_some_and(|g| g.contains(w)) {
             return true;
         }
-        if inner_phrases(zk)
+        if link::zh_parts(zk)
             .iter()
+            .filter(|k| k.chars().count() >= 2)
             .filter_map(|k| c.zh.ids.get(k))
             .any(|&z2| dice_of(z2, w) >= OWN_SHARE)
         {
@@ -901,21 +902,6 @@ fn demote_borrowed_extensions(
     for i in demoted {
         out[i].score -= BORROWED_PENALTY;
     }
-}
-
-/// The Chinese phrases of two or more characters inside a phrase, itself excluded.
-fn inner_phrases(zh: &str) -> Vec<String> {
-    let chars: Vec<char> = zh.chars().collect();
-    let n = chars.len();
-    let mut out = Vec::new();
-    for start in 0..n {
-        for end in start + 2..=n {
-            if end - start < n {
-                out.push(chars[start..end].iter().collect());
-            }
-        }
-    }
-    out
 }
 
 /// References of up to `n` units where both phrases occur, from different documents first.

@@ -246,7 +246,7 @@ fn index(taken: &[Pair], c: &Counts) -> (HashMap<String, usize>, HashMap<String,
 }
 
 /// Proper substrings of a Chinese key (at least one character).
-fn zh_parts(key: &str) -> Vec<String> {
+pub(crate) fn zh_parts(key: &str) -> Vec<String> {
     let chars: Vec<char> = key.chars().collect();
     let n = chars.len();
     let mut out = Vec::new();
