@@ -4,21 +4,12 @@
 
 mod common;
 
+use common::{amur, s, stderr};
+
 use common::{docx_of, html_of, md_of, odt_of};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-fn amur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amur"))
-        .args(args)
-        .output()
-        .expect("run amur")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn sample(name: &str, side: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -41,10 +32,6 @@ fn pair_dir(root: &Path, count: usize) -> PathBuf {
         }
     }
     dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 /// `<tu>` elements of a TMX file.

@@ -3,16 +3,10 @@
 
 mod common;
 
+use common::{amur, stderr};
+
 use amur::eval;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn amur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amur"))
-        .args(args)
-        .output()
-        .expect("run amur")
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -28,10 +22,6 @@ fn sample(name: &str, side: &str) -> String {
 }
 
 const SAMPLES: &[&str] = &["telegrams-1917", "minutes-1918", "report-modern"];
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 #[test]
 fn samples_align_close_to_their_gold() {

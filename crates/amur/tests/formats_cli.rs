@@ -4,24 +4,14 @@
 
 mod common;
 
+use common::{amur, s, stderr};
+
 use common::{Para, W_NS, docx, docx_of, html_of, md_of, odt_of, zip_file};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
-
-fn amur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amur"))
-        .args(args)
-        .output()
-        .expect("run amur")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn sample(side: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -34,10 +24,6 @@ fn sample_paragraphs(side: &str) -> Vec<String> {
     let text = std::fs::read_to_string(sample(side)).unwrap();
     let joiner = if side.starts_with("zh") { "" } else { " " };
     amur_core::text::paragraphs(&text, joiner)
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

@@ -2,6 +2,10 @@
 //! when `../shared/eval/mac-dev` is there), format round trips, `check`, `merge`, `lint`,
 //! and `amur align --terms`.
 
+mod common;
+
+use common::amur;
+
 use amur_core::bead::Alignment;
 use amur_core::glossary::{Glossary, Term};
 use amur_core::pipeline::{self, Config};
@@ -13,7 +17,7 @@ use amur_glossary::extract::{self, ExtractOptions, Extracted};
 use amur_glossary::units::{self, Unit};
 use amur_tm::glossary_formats::{self, GlossaryFormat};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 const SAMPLES: [&str; 3] = ["telegrams-1917", "minutes-1918", "report-modern"];
@@ -26,13 +30,6 @@ fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data/glossary")
         .join(name)
-}
-
-fn amur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amur"))
-        .args(args)
-        .output()
-        .expect("run amur")
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -2,16 +2,12 @@
 //! alignment embedded as data that no sentence can break out of. The page itself is tested in
 //! a browser by `.ci/browser-test`.
 
-use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn amur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amur"))
-        .args(args)
-        .output()
-        .expect("run amur")
-}
+use common::{amur, s, stderr};
+
+use serde_json::{Value, json};
+use std::path::PathBuf;
 
 fn sample(name: &str, side: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,14 +16,6 @@ fn sample(name: &str, side: &str) -> String {
         .join(side)
         .to_string_lossy()
         .into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 const DATA_OPEN: &str = r#"<script type="application/json" id="amur-data">"#;

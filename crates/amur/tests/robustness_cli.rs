@@ -3,19 +3,16 @@
 //! malformed glossaries, output safety (no overwriting inputs, exit codes, broken pipes).
 //! The README's "Reliability" table points here.
 
+mod common;
+
+use common::{amur, stderr};
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use encoding_rs::{BIG5, Encoding, GBK};
-
-fn amur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amur"))
-        .args(args)
-        .output()
-        .expect("run amur")
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -27,10 +24,6 @@ fn sample(name: &str, side: &str) -> String {
 
 fn path_str(p: &Path) -> String {
     p.to_str().unwrap().to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn stdout(o: &Output) -> String {

@@ -1,8 +1,12 @@
 //! `amur tm` end to end: runs the built binary on the fixtures in tests/data/tm and checks exit
 //! codes, output files (read back with the library's reader) and messages.
 
+mod common;
+
+use common::{amur, stderr};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Instant;
 
 use amur_tm::tm::{self, ReadOptions, Unit};
@@ -13,23 +17,12 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn amur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amur"))
-        .args(args)
-        .output()
-        .expect("run amur")
-}
-
 fn path_str(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Runs amur and asserts it exited with `code`.

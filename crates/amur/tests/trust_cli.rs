@@ -3,19 +3,11 @@
 //! a swapped pair, an unrelated pair, sizes that cannot be a translation) and checks what a
 //! translator would check: the units' English, the exit codes, the files left behind.
 
+mod common;
+
+use common::{amur, s, stderr};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn amur(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amur"))
-        .args(args)
-        .output()
-        .expect("run amur")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// A river village; the English joins some sentences the Chinese keeps apart.
 pub const VILLAGE_ZH: &str = "春天来得很晚。河上的冰直到四月才化开。渔民们整个冬天都在修补渔网。\n\n\
@@ -58,10 +50,6 @@ fn units(tmx: &str) -> Vec<(String, String, String)> {
         out.push((segs[0].to_string(), segs[1].to_string(), tu.to_string()));
     }
     out
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Documents made in the tests (no fixtures): docx and odt through the `zip` writer, HTML
-//! and Markdown as text, each from a list of paragraphs, shaped as their usual writers shape
-//! them. Shared by the integration tests that need them (`mod common;`).
+//! What the integration tests share (`mod common;`): running the `amur` binary, and documents
+//! made in the tests (no fixtures): docx and odt through the `zip` writer, HTML and Markdown as
+//! text, each from a list of paragraphs, shaped as their usual writers shape them.
 
 // Each test crate uses only some of these.
 #![allow(dead_code)]
@@ -239,4 +239,22 @@ pub fn char_device(
 pub fn is_char_device(path: &std::path::Path) -> bool {
     use std::os::unix::fs::FileTypeExt;
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+}
+
+/// Runs the `amur` binary with `args`.
+pub fn amur(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_amur"))
+        .args(args)
+        .output()
+        .expect("run amur")
+}
+
+/// A run's standard error, as text.
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A path as the `&str` an argument list takes.
+pub fn s(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
 }
