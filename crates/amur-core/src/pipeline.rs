@@ -6,7 +6,7 @@ use crate::align::{self, Band, BeadScores, NS, Step};
 use crate::bead::{Alignment, Bead, Sentence};
 use crate::glossary::Glossary;
 use crate::lexicon::{DocLexicon, Rendering, Source};
-use crate::score::{self, DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, Scorer};
+use crate::score::{self, DEFAULT_PRIOR, Features, Pairs, Params, SHAPES, ScoreParts, Scorer};
 use crate::tokenize::{EnTokens, StemCache, Tokenizer, ZhTokens, to_simplified};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
@@ -83,6 +83,29 @@ const TEMPERATURE: f64 = 1.0;
 /// Aligns two sentence lists. Paragraph numbers on the sentences are hard boundaries when
 /// both sides have the same number of paragraphs.
 pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) -> Alignment {
+    align_explained(zh, en, config, &[]).alignment
+}
+
+/// An alignment, with the final scorer's parts of the score of other beads and of its own.
+#[derive(Debug, Clone, Default)]
+pub struct Explained {
+    pub alignment: Alignment,
+    /// The parts of each probed bead (None: a shape the search does not consider, or
+    /// sentences the document does not have).
+    pub probe: Vec<Option<ScoreParts>>,
+    /// The parts of each of the alignment's beads; empty when nothing was probed.
+    pub beads: Vec<Option<ScoreParts>>,
+}
+
+/// [`align_sentences`], and what the final scorer says of each bead of `probe` (its Chinese
+/// and English sentence ranges) and of each bead of the alignment: to read why the aligner
+/// preferred its beads to others, such as the gold's (`amur eval --run --margins`).
+pub fn align_explained(
+    zh: Vec<Sentence>,
+    en: Vec<Sentence>,
+    config: &Config,
+    probe: &[(Range<usize>, Range<usize>)],
+) -> Explained {
     let t0 = std::time::Instant::now();
     let tokenizer = load_dictionaries();
     let zh_simplified: Vec<String> = zh.par_iter().map(|s| to_simplified(&s.text)).collect();
@@ -165,9 +188,39 @@ pub fn align_sentences(zh: Vec<Sentence>, en: Vec<Sentence>, config: &Config) ->
             .collect();
         let second = search(&scorer, &blocks, &guides, FINAL_WIDTH, true);
         trace(&t0, "pass 2");
-        return finish(zh, en, second);
+        return explained(&scorer, probe, zh, en, second);
     }
-    finish(zh, en, first)
+    explained(&scorer, probe, zh, en, first)
+}
+
+/// The alignment of `path`, with the parts of the probed beads and of the path's own.
+fn explained(
+    scorer: &Scorer,
+    probe: &[(Range<usize>, Range<usize>)],
+    zh: Vec<Sentence>,
+    en: Vec<Sentence>,
+    path: Vec<(Step, f64)>,
+) -> Explained {
+    if probe.is_empty() {
+        return Explained {
+            alignment: finish(zh, en, path),
+            ..Explained::default()
+        };
+    }
+    let pairs = scorer.no_pairs();
+    let parts = |(z, e): &(Range<usize>, Range<usize>)| scorer.parts(&pairs, z.clone(), e.clone());
+    let probe = probe.iter().map(parts).collect();
+    let alignment = finish(zh, en, path);
+    let beads = alignment
+        .beads
+        .iter()
+        .map(|b| parts(&(b.zh.clone(), b.en.clone())))
+        .collect();
+    Explained {
+        alignment,
+        probe,
+        beads,
+    }
 }
 
 /// Loads the tokenizer's dictionary (jieba) and the lexicon's (CC-CEDICT) side by side, once

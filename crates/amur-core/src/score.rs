@@ -490,6 +490,38 @@ pub struct Pairs {
     rows: Vec<(usize, Vec<(u64, u64)>)>,
 }
 
+/// A bead's score by its parts (log-odds, in nats), to see what decides a bead.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ScoreParts {
+    /// The bead shape's prior.
+    pub prior: f64,
+    /// Length evidence (0 for a bead with an empty side).
+    pub length: f64,
+    /// Lexical evidence (for a bead with an empty side, its words' misses).
+    pub lexical: f64,
+    /// Numbers, question and exclamation marks, quotations.
+    pub signs: f64,
+}
+
+impl ScoreParts {
+    /// The bead's score, as the search sees it.
+    pub fn total(&self) -> f64 {
+        self.prior + self.length + self.lexical + self.signs
+    }
+
+    /// The parts of a run of beads, summed.
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a ScoreParts>) -> ScoreParts {
+        parts
+            .into_iter()
+            .fold(ScoreParts::default(), |a, p| ScoreParts {
+                prior: a.prior + p.prior,
+                length: a.length + p.length,
+                lexical: a.lexical + p.lexical,
+                signs: a.signs + p.signs,
+            })
+    }
+}
+
 /// Prior shares of bead shapes in literary Chinese-English translation, re-estimated per
 /// document after a first pass.
 pub const DEFAULT_PRIOR: &[f64] = &[
@@ -902,7 +934,7 @@ impl<'a> Scorer<'a> {
             if a == 0 || b == 0 {
                 let zh: f64 = self.zh_miss[i0..i].iter().map(|m| m[0]).sum();
                 let en: f64 = self.en_miss[j0..j].iter().map(|m| m[0]).sum();
-                out[k] = (total + zh + en) as f32;
+                out[k] = (total + (zh + en)) as f32;
                 continue;
             }
             total += self.length_score(zh.len[a], en.len[b], b);
@@ -919,29 +951,41 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// The score of bead (zh sentences i0..i1, en sentences j0..j1), shape index `shape`.
-    pub fn score(
-        &self,
-        pairs: &Pairs,
-        i0: usize,
-        i1: usize,
-        j0: usize,
-        j1: usize,
-        shape: usize,
-    ) -> f64 {
+    /// The score of bead (zh sentences i0..i1, en sentences j0..j1) by part; None when the
+    /// bead's shape is not one of [`SHAPES`] or its sentences are not the document's.
+    pub fn parts(&self, pairs: &Pairs, zh: Range<usize>, en: Range<usize>) -> Option<ScoreParts> {
         let f = self.features;
-        let mut total = self.log_prior[shape];
-        if i0 == i1 || j0 == j1 {
-            let zh: f64 = self.zh_miss[i0..i1].iter().map(|m| m[0]).sum();
-            let en: f64 = self.en_miss[j0..j1].iter().map(|m| m[0]).sum();
-            return total + zh + en;
+        let shape = SHAPES.iter().position(|&s| s == (zh.len(), en.len()))?;
+        if zh.end > f.zh_len.len() || en.end > f.en_len.len() {
+            return None;
         }
-        let lz: f64 = f.zh_len[i0..i1].iter().sum();
-        let le: f64 = f.en_len[j0..j1].iter().sum();
-        total += self.length_score(lz, le, j1 - j0);
-        total += self.lexical(pairs, i0, i1, j0, j1);
-        total += self.signs(i0, i1, j0, j1);
-        total
+        let (i0, i1, j0, j1) = (zh.start, zh.end, en.start, en.end);
+        let prior = self.log_prior[shape];
+        if zh.is_empty() || en.is_empty() {
+            let zh: f64 = self.zh_miss[zh].iter().map(|m| m[0]).sum();
+            let en: f64 = self.en_miss[en].iter().map(|m| m[0]).sum();
+            return Some(ScoreParts {
+                prior,
+                lexical: zh + en,
+                ..ScoreParts::default()
+            });
+        }
+        let lz: f64 = f.zh_len[zh].iter().sum();
+        let le: f64 = f.en_len[en].iter().sum();
+        Some(ScoreParts {
+            prior,
+            length: self.length_score(lz, le, j1 - j0),
+            lexical: self.lexical(pairs, i0, i1, j0, j1),
+            signs: self.signs(i0, i1, j0, j1),
+        })
+    }
+
+    /// Pair masks to score any bead with: none made beforehand, each made when asked for.
+    pub fn no_pairs(&self) -> Pairs {
+        Pairs {
+            first_zh: 0,
+            rows: Vec::new(),
+        }
     }
 
     /// Length evidence: the log-likelihood of the English length under the translation
@@ -1517,7 +1561,8 @@ mod tests {
                 scorer.cell(&pairs, i, j, &valid, &mut out, true);
                 for (k, &(a, b)) in SHAPES.iter().enumerate() {
                     if valid[k] {
-                        let want = scorer.score(&pairs, i - a, i, j - b, j, k) as f32;
+                        let parts = scorer.parts(&pairs, i - a..i, j - b..j);
+                        let want = parts.expect("a shape of SHAPES").total() as f32;
                         assert_eq!(out[k], want, "cell ({i}, {j}), shape {a}-{b}");
                         compared += 1;
                     } else {
@@ -1527,6 +1572,23 @@ mod tests {
             }
         }
         assert!(compared > 10 * n * m);
+    }
+
+    /// A bead the search never considers has no parts: a shape not in SHAPES, sentences the
+    /// document lacks.
+    #[test]
+    fn parts_only_for_beads_the_search_considers() {
+        let (lex, features, n, m) = sample();
+        let scorer = Scorer::new(&features, &lex, Params::default());
+        let pairs = scorer.no_pairs();
+        assert!(scorer.parts(&pairs, 0..1, 0..1).is_some());
+        assert!(scorer.parts(&pairs, 0..1, 0..0).is_some());
+        assert_eq!(scorer.parts(&pairs, 0..3, 0..3), None);
+        assert_eq!(scorer.parts(&pairs, 0..0, 0..0), None);
+        assert_eq!(scorer.parts(&pairs, n..n + 1, 0..1), None);
+        assert_eq!(scorer.parts(&pairs, 0..1, m..m + 1), None);
+        let empty = scorer.parts(&pairs, 0..1, 0..0).unwrap();
+        assert_eq!((empty.length, empty.signs), (0.0, 0.0));
     }
 
     #[test]

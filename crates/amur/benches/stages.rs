@@ -104,7 +104,10 @@ fn stages(c: &mut Criterion) {
     g.bench_function("score + DP, full grid, bead by bead", |b| {
         b.iter(|| {
             let pairs = scorer.pairs(0..n, |_| 0..m);
-            let f = |i0, i1, j0, j1, k| scorer.score(&pairs, i0, i1, j0, j1, k);
+            let f = |i0, i1, j0, j1, _shape| {
+                let parts = scorer.parts(&pairs, i0..i1, j0..j1);
+                parts.map_or(f64::NEG_INFINITY, |p| p.total())
+            };
             align::best_path(n, m, &Band::full(n, m), &align::PerBead(f))
         })
     });
