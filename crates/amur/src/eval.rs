@@ -27,6 +27,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use amur_core::bead::Bead;
+use amur_core::score::ScoreParts;
+use std::ops::Range;
 
 /// A bead as written in an `.align` file: zh sentence ids and en sentence ids, in file order.
 pub type AlignBead = (Vec<usize>, Vec<usize>);
@@ -802,12 +804,263 @@ pub fn calibration_text(rows: &[CalibrationRow]) -> String {
     out
 }
 
+/// Where a test alignment departs from the gold: gold beads it misses and its own beads the
+/// gold lacks, joined into one stretch when they share a sentence. Indexes into the two lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stretch {
+    pub gold: Vec<usize>,
+    pub test: Vec<usize>,
+}
+
+/// The stretches where `test` departs from `gold`, in document order.
+pub fn error_stretches(gold: &[AlignBead], test: &[AlignBead]) -> Vec<Stretch> {
+    let missed = (0..gold.len()).filter(|&k| !test.contains(&gold[k]));
+    let wrong = (0..test.len()).filter(|&k| !gold.contains(&test[k]));
+    let items = missed.map(|k| (false, k)).chain(wrong.map(|k| (true, k)));
+    // Each stretch with the sentences its beads cover; a bead joins every stretch it shares a
+    // sentence with, and those stretches become one.
+    let mut stretches: Vec<(Stretch, AlignBead)> = Vec::new();
+    for (is_test, k) in items {
+        let b = if is_test { &test[k] } else { &gold[k] };
+        let mut joined = (
+            Stretch {
+                gold: Vec::new(),
+                test: Vec::new(),
+            },
+            b.clone(),
+        );
+        if is_test {
+            joined.0.test.push(k);
+        } else {
+            joined.0.gold.push(k);
+        }
+        let (near, far): (Vec<_>, Vec<_>) = stretches.into_iter().partition(|(_, seen)| {
+            b.0.iter().any(|i| seen.0.contains(i)) || b.1.iter().any(|j| seen.1.contains(j))
+        });
+        for (s, seen) in near {
+            joined.0.gold.extend(s.gold);
+            joined.0.test.extend(s.test);
+            joined.1.0.extend(seen.0);
+            joined.1.1.extend(seen.1);
+        }
+        stretches = far;
+        stretches.push(joined);
+    }
+    let first = |seen: &AlignBead| (seen.0.iter().min().copied(), seen.1.iter().min().copied());
+    stretches.sort_by_key(|(_, seen)| first(seen));
+    stretches
+        .into_iter()
+        .map(|(mut s, _)| {
+            s.gold.sort_unstable();
+            s.test.sort_unstable();
+            s
+        })
+        .collect()
+}
+
+/// A bead's sentence ranges, when its ids are consecutive (an empty side is `0..0`).
+pub fn bead_ranges((zh, en): &AlignBead) -> Option<(Range<usize>, Range<usize>)> {
+    fn range(ids: &[usize]) -> Option<Range<usize>> {
+        let Some(&first) = ids.first() else {
+            return Some(0..0);
+        };
+        let consecutive = ids.iter().enumerate().all(|(k, &i)| i == first + k);
+        consecutive.then(|| first..first + ids.len())
+    }
+    Some((range(zh)?, range(en)?))
+}
+
+/// The gold's beads against the aligner's in one stretch: the parts of each path's score
+/// (None when a bead has a shape the aligner does not consider).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Margin {
+    pub doc: String,
+    pub gold: Vec<AlignBead>,
+    pub test: Vec<AlignBead>,
+    /// Gold minus aligner, by part.
+    pub diff: Option<ScoreParts>,
+}
+
+/// The margins of a document's stretches, from the parts of each gold and test bead.
+pub fn margins(
+    doc: &str,
+    (gold, test): (&[AlignBead], &[AlignBead]),
+    (gold_parts, test_parts): (&[Option<ScoreParts>], &[Option<ScoreParts>]),
+) -> Vec<Margin> {
+    error_stretches(gold, test)
+        .into_iter()
+        .map(|s| {
+            let sum = |ks: &[usize], parts: &[Option<ScoreParts>]| -> Option<ScoreParts> {
+                let parts: Option<Vec<ScoreParts>> = ks
+                    .iter()
+                    .map(|&k| parts.get(k).copied().flatten())
+                    .collect();
+                parts.map(|p| ScoreParts::sum(&p))
+            };
+            let diff = sum(&s.gold, gold_parts)
+                .zip(sum(&s.test, test_parts))
+                .map(|(g, t)| ScoreParts {
+                    prior: g.prior - t.prior,
+                    length: g.length - t.length,
+                    lexical: g.lexical - t.lexical,
+                    signs: g.signs - t.signs,
+                });
+            Margin {
+                doc: doc.to_string(),
+                gold: s.gold.iter().map(|&k| gold[k].clone()).collect(),
+                test: s.test.iter().map(|&k| test[k].clone()).collect(),
+                diff,
+            }
+        })
+        .collect()
+}
+
+/// The margins as a table, with a summary: how many stretches the model decides against the
+/// gold (the gold's path scores lower) and which part of the score tips each of those.
+pub fn margins_text(margins: &[Margin]) -> String {
+    let scored: Vec<(&Margin, ScoreParts)> = margins
+        .iter()
+        .filter_map(|m| m.diff.map(|d| (m, d)))
+        .collect();
+    let below = scored.iter().filter(|(_, d)| d.total() < 0.0).count();
+    let mut tipped = [0usize; 4];
+    for (_, d) in scored.iter().filter(|(_, d)| d.total() < 0.0) {
+        let parts = [d.prior, d.length, d.lexical, d.signs];
+        let worst = (0..4)
+            .min_by(|&a, &b| parts[a].total_cmp(&parts[b]))
+            .unwrap_or(0);
+        tipped[worst] += 1;
+    }
+    let mut out = format!(
+        "error stretches: {}; the gold scores below amur's beads in {below} (the model errs), \
+         above in {} (the search errs), {} have a shape amur does not consider\n\
+         part most against the gold where it scores below: prior {}, length {}, lexical {}, signs {}\n\n\
+         doc\tgold-amur\tprior\tlength\tlexical\tsigns\tgold beads | amur beads\n",
+        margins.len(),
+        scored.len() - below,
+        margins.len() - scored.len(),
+        tipped[0],
+        tipped[1],
+        tipped[2],
+        tipped[3],
+    );
+    let beads = |bs: &[AlignBead]| -> String {
+        bs.iter()
+            .map(|(z, e)| format!("{z:?}:{e:?}").replace(' ', ""))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for m in margins {
+        let numbers = match m.diff {
+            Some(d) => format!(
+                "{:.2}\t{:.2}\t{:.2}\t{:.2}\t{:.2}",
+                d.total(),
+                d.prior,
+                d.length,
+                d.lexical,
+                d.signs
+            ),
+            None => "-\t-\t-\t-\t-".to_string(),
+        };
+        out.push_str(&format!(
+            "{}\t{numbers}\t{} | {}\n",
+            m.doc,
+            beads(&m.gold),
+            beads(&m.test)
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn b(zh: &[usize], en: &[usize]) -> AlignBead {
         (zh.to_vec(), en.to_vec())
+    }
+
+    #[test]
+    fn stretches_join_the_beads_that_share_a_sentence() {
+        let gold = vec![
+            b(&[0], &[0]),
+            b(&[1, 2], &[1]),
+            b(&[3], &[2, 3]),
+            b(&[4], &[4]),
+            b(&[5], &[]),
+        ];
+        let test = vec![
+            b(&[0], &[0]),
+            b(&[1], &[1]),
+            b(&[2, 3], &[2, 3]),
+            b(&[4], &[4]),
+            b(&[5], &[5]),
+        ];
+        let stretches = error_stretches(&gold, &test);
+        assert_eq!(
+            stretches,
+            vec![
+                Stretch {
+                    gold: vec![1, 2],
+                    test: vec![1, 2]
+                },
+                Stretch {
+                    gold: vec![4],
+                    test: vec![4]
+                },
+            ]
+        );
+        assert!(error_stretches(&gold, &gold).is_empty());
+    }
+
+    #[test]
+    fn bead_ranges_need_consecutive_ids() {
+        assert_eq!(bead_ranges(&b(&[3, 4], &[7])), Some((3..5, 7..8)));
+        assert_eq!(bead_ranges(&b(&[3], &[])), Some((3..4, 0..0)));
+        assert_eq!(bead_ranges(&b(&[3, 5], &[7])), None);
+    }
+
+    #[test]
+    fn margins_are_the_gold_minus_the_test_by_part() {
+        let gold = vec![b(&[0, 1], &[0, 1])];
+        let test = vec![b(&[0], &[0]), b(&[1], &[1])];
+        let part = |prior, lexical| ScoreParts {
+            prior,
+            length: 0.5,
+            lexical,
+            signs: 0.0,
+        };
+        let m = margins(
+            "d",
+            (&gold, &test),
+            (
+                &[Some(part(-4.0, 6.0))],
+                &[Some(part(-0.5, 2.0)), Some(part(-0.5, 2.5))],
+            ),
+        );
+        assert_eq!(m.len(), 1);
+        let d = m[0].diff.unwrap();
+        assert_eq!(
+            (d.prior, d.length, d.lexical, d.signs),
+            (-3.0, -0.5, 1.5, 0.0)
+        );
+        assert_eq!(d.total(), -2.0);
+        let text = margins_text(&m);
+        assert!(
+            text.contains("the gold scores below amur's beads in 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("d\t-2.00\t-3.00\t-0.50\t1.50\t0.00\t[0,1]:[0,1] | [0]:[0] [1]:[1]"),
+            "{text}"
+        );
+        let unscored = margins(
+            "d",
+            (&gold, &test),
+            (&[None], &[Some(part(0.0, 0.0)), Some(part(0.0, 0.0))]),
+        );
+        assert_eq!(unscored[0].diff, None);
+        assert!(margins_text(&unscored).contains("1 have a shape amur does not consider"));
     }
 
     fn close(a: f64, b: f64) -> bool {

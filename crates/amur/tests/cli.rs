@@ -386,3 +386,55 @@ fn mac_dev_confidence_is_calibrated() {
         items.len()
     );
 }
+
+/// `eval --run --margins` names each stretch where amur's beads and the gold's part, with the
+/// score of each side split into its parts; against its own output as gold there is none.
+#[test]
+fn margins_show_where_the_gold_and_amur_part() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path();
+    for side in ["zh", "en", "gold"] {
+        std::fs::create_dir(corpus.join(side)).unwrap();
+    }
+    let zh =
+        "今天早上下了一场大雨。\n农民们都很高兴。\n他们说今年的收成会很好。\n孩子们在河边玩水。\n";
+    let en = "It rained heavily this morning.\nThe farmers were all very happy.\n\
+              They said this year's harvest would be good.\nThe children played in the water by the river.\n";
+    std::fs::write(corpus.join("zh/001.txt"), zh).unwrap();
+    std::fs::write(corpus.join("en/001.txt"), en).unwrap();
+    // A gold that joins the first two pairs, which amur keeps apart.
+    std::fs::write(
+        corpus.join("gold/001.align"),
+        "[0,1]:[0,1]\n[2]:[2]\n[3]:[3]\n",
+    )
+    .unwrap();
+    let out = corpus.join("out");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["eval", "--run", corpus.to_str().unwrap(), "--margins"];
+        args.extend(extra);
+        let o = amur(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let text = run(&["--out", out.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("001.align")).unwrap(),
+        "[0]:[0]\n[1]:[1]\n[2]:[2]\n[3]:[3]\n"
+    );
+    assert!(
+        text.contains("error stretches: 1; the gold scores below amur's beads in 1"),
+        "{text}"
+    );
+    let row = text.lines().find(|l| l.starts_with("001\t")).expect(&text);
+    let cells: Vec<&str> = row.split('\t').collect();
+    let number = |k: usize| cells[k].parse::<f64>().unwrap();
+    assert!(number(1) < 0.0, "{row}");
+    let parts: f64 = (2..6).map(number).sum();
+    assert!((parts - number(1)).abs() < 0.02, "{row}");
+    assert!(row.ends_with("[0,1]:[0,1] | [0]:[0] [1]:[1]"), "{row}");
+    // amur's own beads as the gold: nothing parts.
+    std::fs::copy(out.join("001.align"), corpus.join("gold/001.align")).unwrap();
+    assert!(run(&[]).contains("error stretches: 0;"));
+    let o = amur(&["eval", corpus.join("gold").to_str().unwrap(), "--margins"]);
+    assert_eq!(o.status.code(), Some(2), "--margins needs --run");
+}

@@ -52,6 +52,11 @@ pub struct Args {
     /// to read the errors beside the gold.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// With --run: where amur's beads and the gold's part, which scores higher and by how
+    /// much, split into the score's parts (shape prior, length, lexical evidence, signs): a
+    /// negative margin means the model itself prefers amur's beads.
+    #[arg(long, requires = "run", conflicts_with_all = ["grid", "verses"])]
+    margins: bool,
 }
 
 /// What one alignment of the corpus is run with: the scorer's parameters and how the corpus
@@ -240,6 +245,16 @@ pub fn run(args: &Args) -> Result<()> {
             .pairs
             .push((doc.gold.clone(), test.into_iter().map(|(b, _)| b).collect()));
     }
+    let margins = if args.margins {
+        let config = Config {
+            params: setting.params.clone(),
+            corpus: Arc::new(lexicon.clone()),
+            ..aligner.clone()
+        };
+        format!("\n{}", eval::margins_text(&doc_margins(&docs, &config)))
+    } else {
+        String::new()
+    };
     let report = eval::report(&loaded_dirs);
     let learned = if lexicon.is_empty() {
         String::new()
@@ -247,13 +262,38 @@ pub fn run(args: &Args) -> Result<()> {
         format!("corpus lexicon: {} entries\n", lexicon.entries.len())
     };
     emit(&format!(
-        "{}\n{}\n{}{learned}aligned {} documents in {:.2} s\n",
+        "{}\n{}\n{}{learned}aligned {} documents in {:.2} s\n{margins}",
         report.to_text(),
         eval::type_table_text(&eval::type_table(&loaded_dirs.pairs), 3),
         eval::calibration_text(&eval::calibrate(&scored)),
         names.len(),
         started.elapsed().as_secs_f64()
     ))
+}
+
+/// Each document aligned again with the final scorer asked for the parts of the gold's beads
+/// and of its own, as margins of the stretches where the two part.
+fn doc_margins(docs: &[Doc], config: &Config) -> Vec<eval::Margin> {
+    docs.par_iter()
+        .map(|d| {
+            let probe: Vec<_> = d
+                .gold
+                .iter()
+                .map(|b| eval::bead_ranges(b).unwrap_or((0..0, 0..0)))
+                .collect();
+            let explained = pipeline::align_explained(d.zh.clone(), d.en.clone(), config, &probe);
+            let test: Vec<eval::AlignBead> = eval::align_beads(&explained.alignment.beads)
+                .into_iter()
+                .map(|(b, _)| b)
+                .collect();
+            eval::margins(
+                d.name.trim_end_matches(".align"),
+                (&d.gold, &test),
+                (&explained.probe, &explained.beads),
+            )
+        })
+        .flatten()
+        .collect()
 }
 
 /// Writes each document's alignment to `dir/NAME` in the align format.
