@@ -814,48 +814,62 @@ pub struct Stretch {
 
 /// The stretches where `test` departs from `gold`, in document order.
 pub fn error_stretches(gold: &[AlignBead], test: &[AlignBead]) -> Vec<Stretch> {
-    let missed = (0..gold.len()).filter(|&k| !test.contains(&gold[k]));
-    let wrong = (0..test.len()).filter(|&k| !gold.contains(&test[k]));
-    let items = missed.map(|k| (false, k)).chain(wrong.map(|k| (true, k)));
-    // Each stretch with the sentences its beads cover; a bead joins every stretch it shares a
-    // sentence with, and those stretches become one.
-    let mut stretches: Vec<(Stretch, AlignBead)> = Vec::new();
-    for (is_test, k) in items {
-        let b = if is_test { &test[k] } else { &gold[k] };
-        let mut joined = (
-            Stretch {
-                gold: Vec::new(),
-                test: Vec::new(),
-            },
-            b.clone(),
-        );
-        if is_test {
-            joined.0.test.push(k);
-        } else {
-            joined.0.gold.push(k);
+    use std::collections::{HashMap, HashSet};
+    let (in_gold, in_test): (HashSet<_>, HashSet<_>) =
+        (gold.iter().collect(), test.iter().collect());
+    // The beads that differ, (is a test bead, index), joined through the sentences they share
+    // (each sentence lies in one gold and one test bead at most): union-find over them.
+    let items: Vec<(bool, usize)> = (0..gold.len())
+        .filter(|&k| !in_test.contains(&gold[k]))
+        .map(|k| (false, k))
+        .chain(
+            (0..test.len())
+                .filter(|&k| !in_gold.contains(&test[k]))
+                .map(|k| (true, k)),
+        )
+        .collect();
+    let bead = |&(is_test, k): &(bool, usize)| if is_test { &test[k] } else { &gold[k] };
+    let mut parent: Vec<usize> = (0..items.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
         }
-        let (near, far): (Vec<_>, Vec<_>) = stretches.into_iter().partition(|(_, seen)| {
-            b.0.iter().any(|i| seen.0.contains(i)) || b.1.iter().any(|j| seen.1.contains(j))
-        });
-        for (s, seen) in near {
-            joined.0.gold.extend(s.gold);
-            joined.0.test.extend(s.test);
-            joined.1.0.extend(seen.0);
-            joined.1.1.extend(seen.1);
-        }
-        stretches = far;
-        stretches.push(joined);
+        x
     }
-    let first = |seen: &AlignBead| (seen.0.iter().min().copied(), seen.1.iter().min().copied());
-    stretches.sort_by_key(|(_, seen)| first(seen));
-    stretches
-        .into_iter()
-        .map(|(mut s, _)| {
-            s.gold.sort_unstable();
-            s.test.sort_unstable();
-            s
-        })
-        .collect()
+    let mut owner: HashMap<(bool, usize), usize> = HashMap::new();
+    for (n, item) in items.iter().enumerate() {
+        let (zh, en) = bead(item);
+        let sentences = zh
+            .iter()
+            .map(|&i| (false, i))
+            .chain(en.iter().map(|&j| (true, j)));
+        for sentence in sentences {
+            if let Some(&other) = owner.get(&sentence) {
+                let (x, y) = (root(&mut parent, n), root(&mut parent, other));
+                parent[x] = y;
+            } else {
+                owner.insert(sentence, n);
+            }
+        }
+    }
+    let mut groups: HashMap<usize, Stretch> = HashMap::new();
+    for (n, &(is_test, k)) in items.iter().enumerate() {
+        let group = groups.entry(root(&mut parent, n)).or_insert(Stretch {
+            gold: Vec::new(),
+            test: Vec::new(),
+        });
+        if is_test {
+            group.test.push(k)
+        } else {
+            group.gold.push(k)
+        }
+    }
+    // In document order, which the gold beads are in (a stretch of test beads only, where the
+    // gold leaves sentences out, comes first).
+    let mut out: Vec<Stretch> = groups.into_values().collect();
+    out.sort_by_key(|s| (s.gold.first().copied(), s.test.first().copied()));
+    out
 }
 
 /// A bead's sentence ranges, when its ids are consecutive (an empty side is `0..0`).
