@@ -166,13 +166,18 @@ impl Tokenizer {
             quote_open: opens_quote(sentence),
             ..EnTokens::default()
         };
-        for word in sentence.unicode_words() {
-            if let Some(n) = en_number(word) {
+        let words: Vec<&str> = sentence.unicode_words().collect();
+        let mut k = 0;
+        while k < words.len() {
+            let word = words[k];
+            if let Some((n, used)) = en_number_phrase(&words[k..]) {
                 if n >= 2 {
                     out.numbers.push(n);
                 }
+                k += used;
                 continue;
             }
+            k += 1;
             if !word.chars().any(char::is_alphabetic) {
                 continue;
             }
@@ -417,18 +422,122 @@ pub fn en_number(word: &str) -> Option<u64> {
         ("ten", 10),
         ("eleven", 11),
         ("twelve", 12),
+        ("thirteen", 13),
+        ("fourteen", 14),
         ("fifteen", 15),
+        ("sixteen", 16),
+        ("seventeen", 17),
+        ("eighteen", 18),
+        ("nineteen", 19),
         ("twenty", 20),
         ("thirty", 30),
         ("forty", 40),
         ("fifty", 50),
+        ("sixty", 60),
+        ("seventy", 70),
+        ("eighty", 80),
+        ("ninety", 90),
         ("hundred", 100),
         ("thousand", 1000),
+        ("million", 1_000_000),
     ];
     WORDS
         .iter()
         .find(|(w, _)| w.eq_ignore_ascii_case(word))
         .map(|&(_, value)| value)
+}
+
+/// The value of the number written in words at the start of `words` (unicode words, so
+/// "forty-two" comes as two), and how many words it takes: "forty two" 42, "three hundred"
+/// 300, "an hundred and thirty" 130, "nine hundred sixty and nine" 969, "five and twenty" 25,
+/// "threescore and ten" 70; "two, three" stays two numbers (only a larger unit follows a
+/// smaller one without "and"). None when the first word starts no number; digits are one
+/// word ([`en_number`]).
+pub fn en_number_phrase(words: &[&str]) -> Option<(u64, usize)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Class {
+        Unit,
+        Teen,
+        Tens,
+        /// hundred, thousand, million, score
+        Times,
+    }
+    fn word_value(word: &str) -> Option<(u64, Class)> {
+        let lower = word.to_ascii_lowercase();
+        if lower == "one" {
+            return Some((1, Class::Unit));
+        }
+        if lower == "score" {
+            return Some((20, Class::Times));
+        }
+        if let Some(head) = lower.strip_suffix("score") {
+            let (n, class) = word_value(head)?;
+            return (class == Class::Unit).then_some((n * 20, Class::Times));
+        }
+        if !lower.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        let n = en_number(&lower)?;
+        let class = match n {
+            0..=9 => Class::Unit,
+            10..=19 => Class::Teen,
+            20..=99 => Class::Tens,
+            _ => Class::Times,
+        };
+        Some((n, class))
+    }
+    let first = words.first()?;
+    if first.bytes().all(|b| b.is_ascii_digit() || b == b',') {
+        return en_number(first).map(|n| (n, 1));
+    }
+    // "a hundred", "an hundred": one of the unit that follows.
+    let article = matches!(first.to_ascii_lowercase().as_str(), "a" | "an");
+    let (mut k, mut last, mut current, mut total) = if article {
+        match words.get(1).and_then(|w| word_value(w)) {
+            Some((_, Class::Times)) => (1, Class::Unit, 1u64, 0u64),
+            _ => return None,
+        }
+    } else {
+        let (n, class) = word_value(first)?;
+        (1, class, n, 0u64)
+    };
+    let scale = |current: &mut u64, total: &mut u64, n: u64| {
+        if n >= 1000 {
+            *total += (*current).max(1) * n;
+            *current = 0;
+        } else {
+            *current = (*current).max(1) * n;
+        }
+    };
+    if article {
+        let (n, _) = word_value(words[1]).expect("checked above");
+        scale(&mut current, &mut total, n);
+        (k, last) = (2, Class::Times);
+    }
+    while k < words.len() {
+        let and = words[k].eq_ignore_ascii_case("and");
+        let at = k + and as usize;
+        let Some((n, class)) = words.get(at).and_then(|w| word_value(w)) else {
+            break;
+        };
+        let joins = match (last, class, and) {
+            (_, Class::Times, false) => true,
+            (Class::Times, Class::Unit | Class::Teen | Class::Tens, _) => true,
+            (Class::Tens, Class::Unit, _) => true,
+            (Class::Unit, Class::Tens, true) => true,
+            _ => false,
+        };
+        if !joins {
+            break;
+        }
+        if class == Class::Times {
+            scale(&mut current, &mut total, n);
+        } else {
+            current += n;
+        }
+        (k, last) = (at + 1, class);
+    }
+    Some((total + current, k))
 }
 
 /// English function words: they carry no lexical evidence for alignment.
@@ -628,6 +737,43 @@ mod tests {
         assert_eq!(en_number("minister"), None);
         assert_eq!(en_number(","), None);
         assert_eq!(en_number("1917s"), None);
+    }
+
+    #[test]
+    fn number_phrases_are_read_whole() {
+        let read = |text: &str| {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let mut out = Vec::new();
+            let mut k = 0;
+            while k < words.len() {
+                match en_number_phrase(&words[k..]) {
+                    Some((n, used)) => {
+                        out.push(n);
+                        k += used;
+                    }
+                    None => k += 1,
+                }
+            }
+            out
+        };
+        assert_eq!(read("forty two"), [42]);
+        assert_eq!(read("three hundred taels"), [300]);
+        assert_eq!(read("an hundred and thirty years"), [130]);
+        assert_eq!(read("nine hundred sixty and nine years"), [969]);
+        assert_eq!(read("five and twenty"), [25]);
+        assert_eq!(read("threescore and ten"), [70]);
+        assert_eq!(read("three score and ten"), [70]);
+        assert_eq!(read("two thousand five hundred men"), [2500]);
+        assert_eq!(read("three hundred thousand"), [300_000]);
+        assert_eq!(read("two three four"), [2, 3, 4]);
+        assert_eq!(read("one and two"), [1, 2]);
+        assert_eq!(read("a man and two sons and a hundred"), [2, 100]);
+        assert_eq!(read("1,000 and 2"), [1000, 2]);
+        assert_eq!(read("and a score"), [20]);
+        assert_eq!(
+            Tokenizer::shared().en("He paid forty-two taels.").numbers,
+            [42]
+        );
     }
 
     #[test]
