@@ -104,10 +104,8 @@ impl Tokenizer {
         };
         // Numeral characters of adjacent tokens: jieba cuts 三百零七分 into 三百, 零, 七分.
         let mut numeral = String::new();
-        let push_number = |n: Option<u64>, out: &mut ZhTokens| {
-            if let Some(n) = n.filter(|&n| n >= 2) {
-                out.numbers.push(n);
-            }
+        let push_numbers = |values: Vec<u64>, out: &mut ZhTokens| {
+            out.numbers.extend(values.into_iter().filter(|&n| n >= 2));
         };
         for token in self.jieba.cut(simplified, true) {
             let w = token.word;
@@ -123,7 +121,7 @@ impl Tokenizer {
             if !numeral.is_empty() {
                 let joined = lead > 0;
                 numeral.push_str(&w[..lead]);
-                push_number(zh_number(&numeral), &mut out);
+                push_numbers(numeral_values(&numeral), &mut out);
                 numeral.clear();
                 if joined {
                     continue;
@@ -132,14 +130,18 @@ impl Tokenizer {
             if !w.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            if let Some(n) = zh_number(w) {
-                push_number(Some(n), &mut out);
+            if let Some(values) = (lead > 0).then(|| counted_numbers(w, lead)).flatten() {
+                push_numbers(values, &mut out);
+                continue;
+            }
+            if zh_number(w).is_some() {
+                push_numbers(numeral_values(w), &mut out);
                 continue;
             }
             out.words.push(w.to_string());
         }
         if !numeral.is_empty() {
-            push_number(zh_number(&numeral), &mut out);
+            push_numbers(numeral_values(&numeral), &mut out);
         }
         out
     }
@@ -345,6 +347,117 @@ fn digit_value(c: char) -> Option<u64> {
 }
 
 /// A character of a number: a Chinese numeral or unit, or a digit.
+/// Measure words and units that follow a numeral in one jieba word (三台, 五点, 十分钟).
+const MEASURE_WORDS: &[&str] = &[
+    "个", "位", "名", "人", "口", "只", "条", "张", "本", "件", "台", "颗", "辆", "匹", "头", "棵",
+    "根", "把", "支", "座", "间", "家", "层", "块", "片", "双", "对", "次", "回", "遍", "趟", "声",
+    "步", "年", "月", "日", "天", "夜", "晚", "周", "岁", "点", "分", "秒", "刻", "钟", "小时",
+    "分钟", "点钟", "世纪", "代", "里", "公里", "米", "尺", "寸", "丈", "斤", "公斤", "元", "毛",
+    "角", "文", "钱", "倍", "号", "章", "节", "页", "行", "种", "批", "群", "队", "封", "篇", "首",
+    "句", "字", "幅", "枚", "粒", "滴", "杯", "碗", "瓶", "盒", "包", "箱", "袋", "桌", "场", "阵",
+    "顿", "级", "班", "组", "部", "份", "股", "副", "套", "所", "艘", "架", "门", "项", "届", "轮",
+    "下", "眼", "位数", "英尺", "英里", "亩", "顷", "石", "斗", "升", "两",
+];
+
+/// The value of a jieba word that is a numeral and what it counts (三台 3, 二十多年 20, 7cm
+/// 7): the numeral's, when the rest is a measure word (after 多, 余, 几 or 来: "twenty-odd
+/// years") or letters after digits (a unit). None for a word CC-CEDICT gives a meaning without
+/// a number (十分 "very", 两样 "different"); `lead`: the numeral's length in bytes.
+fn counted_numbers(word: &str, lead: usize) -> Option<Vec<u64>> {
+    let (numeral, rest) = word.split_at(lead);
+    zh_number(numeral)?;
+    let digits = numeral
+        .chars()
+        .all(|c| c.is_ascii_digit() || is_fullwidth_digit(c));
+    if digits && rest.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Some(numeral_values(numeral));
+    }
+    let rest = rest
+        .strip_prefix(&['多', '余', '几', '来'][..])
+        .unwrap_or(rest);
+    (MEASURE_WORDS.contains(&rest) && !means_no_number(word)).then(|| numeral_values(numeral))
+}
+
+/// The values a numeral stands for: one ([`zh_number`]), but a trailing 两 after a numeral
+/// is the tael (三两 3, 五十两 50), and two neighbouring digits with a unit, or alone, give a
+/// range, both ends (五六 5 and 6, 十七八 17 and 18, 二三十 20 and 30; 一九一二 is a year).
+pub fn numeral_values(numeral: &str) -> Vec<u64> {
+    let chars: Vec<char> = numeral.chars().collect();
+    if chars.len() > 1 && matches!(chars[chars.len() - 1], '两' | '兩') {
+        let head: String = chars[..chars.len() - 1].iter().collect();
+        if zh_number(&head).is_some() {
+            return numeral_values(&head);
+        }
+    }
+    let has_unit = chars.iter().any(|&c| unit_value(c).is_some());
+    if has_unit || chars.len() == 2 {
+        let range = chars.windows(2).position(|p| {
+            matches!((digit_value(p[0]), digit_value(p[1])), (Some(a), Some(b)) if b == a + 1 && a > 0)
+                && p[0] != '两'
+                && p[1] != '两'
+        });
+        if let Some(k) = range {
+            let without = |drop: usize| -> String {
+                chars
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != drop)
+                    .map(|(_, c)| c)
+                    .collect()
+            };
+            let ends: Vec<u64> = [k + 1, k]
+                .iter()
+                .filter_map(|&drop| zh_number(&without(drop)))
+                .collect();
+            if ends.len() == 2 {
+                return ends;
+            }
+        }
+    }
+    zh_number(numeral).into_iter().collect()
+}
+
+/// Whether CC-CEDICT reads a word (in lower-case pinyin: not a name) with no number in its
+/// first sense: 十分 "very", 万分 "very much", 两样 "difference".
+fn means_no_number(word: &str) -> bool {
+    const NUMBERS: &[&str] = &[
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "twenty",
+        "hundred",
+        "thousand",
+        "half",
+        "once",
+        "twice",
+        "both",
+        "first",
+        "second",
+        "third",
+        "times",
+        "century",
+        "millennium",
+        "decade",
+    ];
+    haoxue_dict::DICTIONARY
+        .lookup_entries(word)
+        .filter(|e| e.simplified() == word)
+        .filter(|e| e.pinyin().starts_with(|c: char| c.is_lowercase()))
+        .filter_map(|e| e.definitions().next())
+        .any(|first| {
+            let number = |w: &str| NUMBERS.contains(&w.to_ascii_lowercase().as_str());
+            !first.chars().any(|c| c.is_ascii_digit())
+                && !first.split(|c: char| !c.is_ascii_alphabetic()).any(number)
+        })
+}
+
 fn is_numeral_char(c: char) -> bool {
     c.is_ascii_digit()
         || is_fullwidth_digit(c)
@@ -520,13 +633,13 @@ pub fn en_number_phrase(words: &[&str]) -> Option<(u64, usize)> {
         let Some((n, class)) = words.get(at).and_then(|w| word_value(w)) else {
             break;
         };
-        let joins = match (last, class, and) {
-            (_, Class::Times, false) => true,
-            (Class::Times, Class::Unit | Class::Teen | Class::Tens, _) => true,
-            (Class::Tens, Class::Unit, _) => true,
-            (Class::Unit, Class::Tens, true) => true,
-            _ => false,
-        };
+        let joins = matches!(
+            (last, class, and),
+            (_, Class::Times, false)
+                | (Class::Times, Class::Unit | Class::Teen | Class::Tens, _)
+                | (Class::Tens, Class::Unit, _)
+                | (Class::Unit, Class::Tens, true)
+        );
         if !joins {
             break;
         }
@@ -737,6 +850,29 @@ mod tests {
         assert_eq!(en_number("minister"), None);
         assert_eq!(en_number(","), None);
         assert_eq!(en_number("1917s"), None);
+    }
+
+    /// Numbers jieba leaves inside a word with what they count, taels, and ranges; words that
+    /// only look like numbers are none.
+    #[test]
+    fn chinese_numbers_with_measure_words_taels_and_ranges() {
+        let t = Tokenizer::shared();
+        let numbers = |s: &str| t.zh(s).numbers;
+        assert_eq!(numbers("有三台终端显示来自三颗卫星的数据"), [3, 3]);
+        assert_eq!(numbers("她那二十多年是在基地度过的"), [20]);
+        assert_eq!(numbers("我必须在五点以前拿到它"), [5]);
+        assert_eq!(numbers("波长是7cm"), [7]);
+        assert_eq!(numbers("约有三两银子"), [3]);
+        assert_eq!(numbers("五十两本钱"), [50]);
+        assert_eq!(numbers("五六岁的孩子"), [5, 6]);
+        assert_eq!(numbers("翻了十七八个滚"), [17, 18]);
+        assert_eq!(numbers("一九一二年"), [1912]);
+        assert_eq!(numbers("他十分高兴"), Vec::<u64>::new());
+        assert_eq!(numbers("他十分"), Vec::<u64>::new());
+        assert_eq!(numbers("两样"), Vec::<u64>::new());
+        assert_eq!(numeral_values("二三十"), [20, 30]);
+        assert_eq!(numeral_values("八九两"), [8, 9]);
+        assert_eq!(numeral_values("三千五百"), [3500]);
     }
 
     #[test]
