@@ -614,12 +614,13 @@ pub fn en_number_phrase(words: &[&str]) -> Option<(u64, usize)> {
         let (n, class) = word_value(first)?;
         (1, class, n, 0u64)
     };
+    // Saturating: "a million million million …" is no reason to overflow.
     let scale = |current: &mut u64, total: &mut u64, n: u64| {
         if n >= 1000 {
-            *total += (*current).max(1) * n;
+            *total = total.saturating_add((*current).max(1).saturating_mul(n));
             *current = 0;
         } else {
-            *current = (*current).max(1) * n;
+            *current = (*current).max(1).saturating_mul(n);
         }
     };
     if article {
@@ -646,11 +647,11 @@ pub fn en_number_phrase(words: &[&str]) -> Option<(u64, usize)> {
         if class == Class::Times {
             scale(&mut current, &mut total, n);
         } else {
-            current += n;
+            current = current.saturating_add(n);
         }
         (k, last) = (at + 1, class);
     }
-    Some((total + current, k))
+    Some((total.saturating_add(current), k))
 }
 
 /// English function words: they carry no lexical evidence for alignment.
@@ -906,6 +907,7 @@ mod tests {
         assert_eq!(read("a man and two sons and a hundred"), [2, 100]);
         assert_eq!(read("1,000 and 2"), [1000, 2]);
         assert_eq!(read("and a score"), [20]);
+        assert_eq!(read(&["hundred"; 12].join(" ")), [u64::MAX], "saturates");
         assert_eq!(
             Tokenizer::shared().en("He paid forty-two taels.").numbers,
             [42]
