@@ -346,7 +346,6 @@ fn digit_value(c: char) -> Option<u64> {
     })
 }
 
-/// A character of a number: a Chinese numeral or unit, or a digit.
 /// Measure words and units that follow a numeral in one jieba word (三台, 五点, 十分钟).
 const MEASURE_WORDS: &[&str] = &[
     "个", "位", "名", "人", "口", "只", "条", "张", "本", "件", "台", "颗", "辆", "匹", "头", "棵",
@@ -381,7 +380,7 @@ fn counted_numbers(word: &str, lead: usize) -> Option<Vec<u64>> {
 /// The values a numeral stands for: one ([`zh_number`]), but a trailing 两 after a numeral
 /// is the tael (三两 3, 五十两 50), and two neighbouring digits with a unit, or alone, give a
 /// range, both ends (五六 5 and 6, 十七八 17 and 18, 二三十 20 and 30; 一九一二 is a year).
-pub fn numeral_values(numeral: &str) -> Vec<u64> {
+fn numeral_values(numeral: &str) -> Vec<u64> {
     let chars: Vec<char> = numeral.chars().collect();
     if chars.len() > 1 && matches!(chars[chars.len() - 1], '两' | '兩') {
         let head: String = chars[..chars.len() - 1].iter().collect();
@@ -420,20 +419,9 @@ pub fn numeral_values(numeral: &str) -> Vec<u64> {
 /// Whether CC-CEDICT reads a word (in lower-case pinyin: not a name) with no number in its
 /// first sense: 十分 "very", 万分 "very much", 两样 "difference".
 fn means_no_number(word: &str) -> bool {
+    // Besides the number words [`en_number`] reads.
     const NUMBERS: &[&str] = &[
         "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "twenty",
-        "hundred",
-        "thousand",
         "half",
         "once",
         "twice",
@@ -452,12 +440,15 @@ fn means_no_number(word: &str) -> bool {
         .filter(|e| e.pinyin().starts_with(|c: char| c.is_lowercase()))
         .filter_map(|e| e.definitions().next())
         .any(|first| {
-            let number = |w: &str| NUMBERS.contains(&w.to_ascii_lowercase().as_str());
+            let number = |w: &str| {
+                en_number(w).is_some() || NUMBERS.contains(&w.to_ascii_lowercase().as_str())
+            };
             !first.chars().any(|c| c.is_ascii_digit())
                 && !first.split(|c: char| !c.is_ascii_alphabetic()).any(number)
         })
 }
 
+/// A character of a number: a Chinese numeral or unit, or a digit.
 fn is_numeral_char(c: char) -> bool {
     c.is_ascii_digit()
         || is_fullwidth_digit(c)
@@ -566,7 +557,7 @@ pub fn en_number(word: &str) -> Option<u64> {
 /// "threescore and ten" 70; "two, three" stays two numbers (only a larger unit follows a
 /// smaller one without "and"). None when the first word starts no number; digits are one
 /// word ([`en_number`]).
-pub fn en_number_phrase(words: &[&str]) -> Option<(u64, usize)> {
+fn en_number_phrase(words: &[&str]) -> Option<(u64, usize)> {
     #[derive(Clone, Copy, PartialEq)]
     enum Class {
         Unit,
