@@ -208,13 +208,13 @@ fn explained(
         };
     }
     let pairs = scorer.no_pairs();
-    let parts = |(z, e): &(Range<usize>, Range<usize>)| scorer.parts(&pairs, z.clone(), e.clone());
-    let probe = probe.iter().map(parts).collect();
+    let parts = |z: &Range<usize>, e: &Range<usize>| scorer.parts(&pairs, z.clone(), e.clone());
+    let probe = probe.iter().map(|(z, e)| parts(z, e)).collect();
     let alignment = finish(zh, en, path);
     let beads = alignment
         .beads
         .iter()
-        .map(|b| parts(&(b.zh.clone(), b.en.clone())))
+        .map(|b| parts(&b.zh, &b.en))
         .collect();
     Explained {
         alignment,

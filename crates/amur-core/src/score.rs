@@ -509,16 +509,39 @@ impl ScoreParts {
         self.prior + self.length + self.lexical + self.signs
     }
 
-    /// The parts of a run of beads, summed.
-    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a ScoreParts>) -> ScoreParts {
-        parts
-            .into_iter()
-            .fold(ScoreParts::default(), |a, p| ScoreParts {
-                prior: a.prior + p.prior,
-                length: a.length + p.length,
-                lexical: a.lexical + p.lexical,
-                signs: a.signs + p.signs,
-            })
+    /// The parts in order: prior, length, lexical, signs.
+    pub fn to_array(self) -> [f64; 4] {
+        [self.prior, self.length, self.lexical, self.signs]
+    }
+
+    /// Each part of `self` and `other` combined by `op`.
+    fn zip_with(self, other: ScoreParts, op: impl Fn(f64, f64) -> f64) -> ScoreParts {
+        ScoreParts {
+            prior: op(self.prior, other.prior),
+            length: op(self.length, other.length),
+            lexical: op(self.lexical, other.lexical),
+            signs: op(self.signs, other.signs),
+        }
+    }
+}
+
+impl std::ops::Add for ScoreParts {
+    type Output = ScoreParts;
+    fn add(self, other: ScoreParts) -> ScoreParts {
+        self.zip_with(other, |a, b| a + b)
+    }
+}
+
+impl std::ops::Sub for ScoreParts {
+    type Output = ScoreParts;
+    fn sub(self, other: ScoreParts) -> ScoreParts {
+        self.zip_with(other, |a, b| a - b)
+    }
+}
+
+impl std::iter::Sum for ScoreParts {
+    fn sum<I: Iterator<Item = ScoreParts>>(parts: I) -> ScoreParts {
+        parts.fold(ScoreParts::default(), |a, p| a + p)
     }
 }
 

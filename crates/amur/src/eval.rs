@@ -904,21 +904,13 @@ pub fn margins(
     error_stretches(gold, test)
         .into_iter()
         .map(|s| {
+            // None as soon as one bead has no parts.
             let sum = |ks: &[usize], parts: &[Option<ScoreParts>]| -> Option<ScoreParts> {
-                let parts: Option<Vec<ScoreParts>> = ks
-                    .iter()
-                    .map(|&k| parts.get(k).copied().flatten())
-                    .collect();
-                parts.map(|p| ScoreParts::sum(&p))
+                ks.iter().map(|&k| parts.get(k).copied().flatten()).sum()
             };
             let diff = sum(&s.gold, gold_parts)
                 .zip(sum(&s.test, test_parts))
-                .map(|(g, t)| ScoreParts {
-                    prior: g.prior - t.prior,
-                    length: g.length - t.length,
-                    lexical: g.lexical - t.lexical,
-                    signs: g.signs - t.signs,
-                });
+                .map(|(g, t)| g - t);
             Margin {
                 doc: doc.to_string(),
                 gold: s.gold.iter().map(|&k| gold[k].clone()).collect(),
@@ -932,14 +924,15 @@ pub fn margins(
 /// The margins as a table, with a summary: how many stretches the model decides against the
 /// gold (the gold's path scores lower) and which part of the score tips each of those.
 pub fn margins_text(margins: &[Margin]) -> String {
-    let scored: Vec<(&Margin, ScoreParts)> = margins
+    let scored: Vec<ScoreParts> = margins.iter().filter_map(|m| m.diff).collect();
+    let against: Vec<[f64; 4]> = scored
         .iter()
-        .filter_map(|m| m.diff.map(|d| (m, d)))
+        .filter(|d| d.total() < 0.0)
+        .map(|d| d.to_array())
         .collect();
-    let below = scored.iter().filter(|(_, d)| d.total() < 0.0).count();
+    let below = against.len();
     let mut tipped = [0usize; 4];
-    for (_, d) in scored.iter().filter(|(_, d)| d.total() < 0.0) {
-        let parts = [d.prior, d.length, d.lexical, d.signs];
+    for parts in &against {
         let worst = (0..4)
             .min_by(|&a, &b| parts[a].total_cmp(&parts[b]))
             .unwrap_or(0);
@@ -966,14 +959,11 @@ pub fn margins_text(margins: &[Margin]) -> String {
     };
     for m in margins {
         let numbers = match m.diff {
-            Some(d) => format!(
-                "{:.2}\t{:.2}\t{:.2}\t{:.2}\t{:.2}",
-                d.total(),
-                d.prior,
-                d.length,
-                d.lexical,
-                d.signs
-            ),
+            Some(d) => std::iter::once(d.total())
+                .chain(d.to_array())
+                .map(|x| format!("{x:.2}"))
+                .collect::<Vec<_>>()
+                .join("\t"),
             None => "-\t-\t-\t-\t-".to_string(),
         };
         out.push_str(&format!(
