@@ -116,29 +116,45 @@ struct Doc {
 
 /// Aligns every document with `setting`: once without a corpus lexicon, then, if the corpus
 /// learns, again with what its confident beads taught (merged under `loaded`, whose entries
-/// win). Returns the alignments and the lexicon used in the last round.
+/// win). Returns the alignments and the lexicon used in the last round; with `explain`, the
+/// last round also gives the parts of the score of the gold's beads and of its own
+/// (`--margins`).
 fn align_corpus(
     docs: &[Doc],
     aligner: &Config,
     setting: &Setting,
     loaded: Option<&CorpusLexicon>,
-) -> (Vec<Alignment>, CorpusLexicon) {
+    explain: bool,
+) -> (Vec<pipeline::Explained>, CorpusLexicon) {
     let config = Config {
         params: setting.params.clone(),
         ..aligner.clone()
     };
-    let round = |config: &Config| -> Vec<Alignment> {
+    let round = |config: &Config, explain: bool| -> Vec<pipeline::Explained> {
         docs.par_iter()
-            .map(|d| pipeline::align_sentences(d.zh.clone(), d.en.clone(), config))
+            .map(|d| {
+                // A gold bead of ids that are not consecutive is probed as a shape amur does
+                // not consider: it has no parts.
+                let probe: Vec<_> = if explain {
+                    d.gold
+                        .iter()
+                        .map(|b| eval::bead_ranges(b).unwrap_or((0..0, 0..0)))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                pipeline::align_explained(d.zh.clone(), d.en.clone(), config, &probe)
+            })
             .collect()
     };
-    let first = round(&config);
-    if setting.learning.measure.is_none() && loaded.is_none() {
+    let learns = setting.learning.measure.is_some() || loaded.is_some();
+    let first = round(&config, explain && !learns);
+    if !learns {
         return (first, CorpusLexicon::default());
     }
     let mut obs = Observations::default();
     for al in &first {
-        obs.add(al, setting.learning.min_confidence);
+        obs.add(&al.alignment, setting.learning.min_confidence);
     }
     let learned = setting.learning.lexicon(&obs);
     let lexicon = match loaded {
@@ -149,7 +165,7 @@ fn align_corpus(
         corpus: Arc::new(lexicon.clone()),
         ..config
     };
-    (round(&config), lexicon)
+    (round(&config, explain), lexicon)
 }
 
 pub fn run(args: &Args) -> Result<()> {
@@ -216,7 +232,12 @@ pub fn run(args: &Args) -> Result<()> {
     if !args.grid.is_empty() {
         return grid(args, &docs, &aligner, &setting, loaded.as_ref());
     }
-    let (aligned, lexicon) = align_corpus(&docs, &aligner, &setting, loaded.as_ref());
+    let (explained, lexicon) =
+        align_corpus(&docs, &aligner, &setting, loaded.as_ref(), args.margins);
+    let (aligned, parts): (Vec<Alignment>, Vec<_>) = explained
+        .into_iter()
+        .map(|e| (e.alignment, (e.probe, e.beads)))
+        .unzip();
     if let Some(dir) = &args.out {
         write_alignments(dir, &docs, &aligned)?;
     }
@@ -246,12 +267,20 @@ pub fn run(args: &Args) -> Result<()> {
             .push((doc.gold.clone(), test.into_iter().map(|(b, _)| b).collect()));
     }
     let margins = if args.margins {
-        let config = Config {
-            params: setting.params.clone(),
-            corpus: Arc::new(lexicon.clone()),
-            ..aligner.clone()
-        };
-        format!("\n{}", eval::margins_text(&doc_margins(&docs, &config)))
+        // Sentence-level beads: --margins does not go with --verses.
+        let all: Vec<eval::Margin> = docs
+            .iter()
+            .zip(&loaded_dirs.pairs)
+            .zip(&parts)
+            .flat_map(|((d, (gold, test)), (probe, beads))| {
+                eval::margins(
+                    d.name.trim_end_matches(".align"),
+                    (gold, test),
+                    (probe, beads),
+                )
+            })
+            .collect();
+        format!("\n{}", eval::margins_text(&all))
     } else {
         String::new()
     };
@@ -269,31 +298,6 @@ pub fn run(args: &Args) -> Result<()> {
         names.len(),
         started.elapsed().as_secs_f64()
     ))
-}
-
-/// Each document aligned again with the final scorer asked for the parts of the gold's beads
-/// and of its own, as margins of the stretches where the two part.
-fn doc_margins(docs: &[Doc], config: &Config) -> Vec<eval::Margin> {
-    docs.par_iter()
-        .map(|d| {
-            let probe: Vec<_> = d
-                .gold
-                .iter()
-                .map(|b| eval::bead_ranges(b).unwrap_or((0..0, 0..0)))
-                .collect();
-            let explained = pipeline::align_explained(d.zh.clone(), d.en.clone(), config, &probe);
-            let test: Vec<eval::AlignBead> = eval::align_beads(&explained.alignment.beads)
-                .into_iter()
-                .map(|(b, _)| b)
-                .collect();
-            eval::margins(
-                d.name.trim_end_matches(".align"),
-                (&d.gold, &test),
-                (&explained.probe, &explained.beads),
-            )
-        })
-        .flatten()
-        .collect()
 }
 
 /// Writes each document's alignment to `dir/NAME` in the align format.
@@ -355,12 +359,14 @@ fn grid(
         for ((name, _), v) in axes.iter().zip(c) {
             setting.set(name, *v)?;
         }
-        let (aligned, _) = align_corpus(docs, aligner, &setting, loaded);
+        let (aligned, _) = align_corpus(docs, aligner, &setting, loaded, false);
         let pairs: Vec<eval::AlignPair> = docs
             .iter()
             .zip(&aligned)
             .map(|(d, al)| {
-                let test = eval::align_beads(&al.beads).into_iter().map(|(b, _)| b);
+                let test = eval::align_beads(&al.alignment.beads)
+                    .into_iter()
+                    .map(|(b, _)| b);
                 (d.gold.clone(), test.collect())
             })
             .collect();
