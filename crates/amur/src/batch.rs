@@ -882,9 +882,13 @@ impl Row {
     /// A row of a record written before the `suspect` column: read as today's, with the pair
     /// suspect only if it looks unrelated (the one check older records allow).
     fn from_old_tsv(line: &str) -> Result<Row, String> {
+        let suspect = Row::HEADER
+            .split('\t')
+            .position(|c| c == "suspect")
+            .expect("the header has a suspect column");
         let mut f: Vec<&str> = line.split('\t').collect();
-        if f.len() > 15 {
-            f.insert(15, "");
+        if f.len() > suspect {
+            f.insert(suspect, "");
         }
         let mut row = Row::from_tsv(&f.join("\t"))?;
         if row.looks_unrelated() {
